@@ -19,9 +19,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if len(parts) != 2 or parts[0] != self.keyword:
             raise exceptions.AuthenticationFailed("Send 'Authorization: Bearer <token>'.")
         token = (
-            ApiToken.objects.select_related("user__agency__participant")
-            .filter(key_hash=hash_secret(parts[1]))
-            .first()
+            ApiToken.objects.select_related("user__agency__participant").filter(key_hash=hash_secret(parts[1])).first()
         )
         if token is None or not token.is_usable:
             raise exceptions.AuthenticationFailed("The token is invalid, expired or revoked.")

@@ -21,9 +21,7 @@ def _breached() -> frozenset[str]:
 class BreachedPasswordValidator:
     def validate(self, password: str, user=None) -> None:
         if password.lower() in _breached():
-            raise ValidationError(
-                _("This password appears in lists of breached passwords."), code="password_breached"
-            )
+            raise ValidationError(_("This password appears in lists of breached passwords."), code="password_breached")
 
     def get_help_text(self) -> str:
         return _("Your password must not appear in lists of breached passwords.")
@@ -34,9 +32,7 @@ class MaximumLengthValidator:
 
     def validate(self, password: str, user=None) -> None:
         if len(password) > self.max_length:
-            raise ValidationError(
-                _("Use at most %(n)d characters.") % {"n": self.max_length}, code="password_too_long"
-            )
+            raise ValidationError(_("Use at most %(n)d characters.") % {"n": self.max_length}, code="password_too_long")
 
     def get_help_text(self) -> str:
         return _("Up to %(n)d characters; long passphrases are welcome.") % {"n": self.max_length}

@@ -84,8 +84,7 @@ def record(
         head.hash = entry.hash
         head.entries_since_checkpoint += 1
         due = head.entries_since_checkpoint >= settings.AUDIT_CHECKPOINT_EVERY or (
-            head.last_checkpoint_at is not None
-            and timezone.now() - head.last_checkpoint_at > CHECKPOINT_INTERVAL
+            head.last_checkpoint_at is not None and timezone.now() - head.last_checkpoint_at > CHECKPOINT_INTERVAL
         )
         if due:
             _write_checkpoint(head)

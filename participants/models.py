@@ -128,9 +128,7 @@ class Agency(models.Model):
     class Meta:
         ordering = ["participant__name", "name"]
         verbose_name_plural = "agencies"
-        constraints = [
-            models.UniqueConstraint(fields=["participant", "name"], name="agency_unique_per_participant")
-        ]
+        constraints = [models.UniqueConstraint(fields=["participant", "name"], name="agency_unique_per_participant")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.participant.short_name or self.participant.name})"
@@ -156,9 +154,7 @@ class Group(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     hidden_membership = models.BooleanField(_("hide membership from non-members"), default=False)
     established_on = models.DateField(null=True, blank=True)
-    established_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
+    established_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
     class Meta:
         ordering = ["name"]
@@ -178,9 +174,7 @@ class GroupMembership(models.Model):
         OBSERVER = "observer", _("Observer")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
-    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="group_memberships"
     )
@@ -231,6 +225,4 @@ class GroupMembership(models.Model):
 def current_membership_q(on: date | None = None, prefix: str = "") -> Q:
     """Membership rows in force on a day (today by default)."""
     on = on or timezone.localdate()
-    return Q(**{f"{prefix}since__lte": on}) & (
-        Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": on})
-    )
+    return Q(**{f"{prefix}since__lte": on}) & (Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": on}))

@@ -66,9 +66,7 @@ def add_member(
     since: date = date(2000, 1, 1),
     until: date | None = None,
 ) -> GroupMembership:
-    return GroupMembership.objects.create(
-        group=group, agency=agency, participant=participant, since=since, until=until
-    )
+    return GroupMembership.objects.create(group=group, agency=agency, participant=participant, since=since, until=until)
 
 
 @dataclass

@@ -74,9 +74,7 @@ class Shareable(models.Model):
         _("distribution"), max_length=12, choices=Distribution.choices, default=Distribution.ORIGINATOR
     )
     tlp = models.CharField(_("TLP"), max_length=12, choices=TLP.choices, default=TLP.AMBER)
-    handling = models.CharField(
-        _("handling code"), max_length=2, choices=Handling.choices, default=Handling.H0
-    )
+    handling = models.CharField(_("handling code"), max_length=2, choices=Handling.choices, default=Handling.H0)
     expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
     anonymous = models.BooleanField(_("hide originator from recipients"), default=False)
     anonymous_group = models.ForeignKey(
@@ -102,11 +100,7 @@ class Shareable(models.Model):
 
     @property
     def is_expired(self) -> bool:
-        return (
-            self.status == Status.PUBLISHED
-            and self.expires_at is not None
-            and self.expires_at <= timezone.now()
-        )
+        return self.status == Status.PUBLISHED and self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def is_withdrawn(self) -> bool:

@@ -61,9 +61,7 @@ def _as_audience(who) -> Audience:
 
 def _recipient_exists(model: type[Model], keys: frozenset[str]) -> Exists:
     content_type = ContentType.objects.get_for_model(model)
-    return Exists(
-        Recipient.objects.filter(content_type=content_type, object_id=OuterRef("pk"), principal_key__in=keys)
-    )
+    return Exists(Recipient.objects.filter(content_type=content_type, object_id=OuterRef("pk"), principal_key__in=keys))
 
 
 def visible_q(model: type[M], who) -> Q:
@@ -84,9 +82,7 @@ def visible_q(model: type[M], who) -> Q:
     own_participant = Q(originator_participant_id=principals.participant_id)
     focal_of_originator = own_participant if principals.role == Role.FOCAL_POINT else NOTHING
 
-    draft = Q(status=Status.DRAFT) & (
-        own | own_agency | focal_of_originator | model.draft_reviewers_q(audience.user)
-    )
+    draft = Q(status=Status.DRAFT) & (own | own_agency | focal_of_originator | model.draft_reviewers_q(audience.user))
     recipients = Q(distribution=Distribution.RECIPIENTS) & (
         own | (own_agency & ~Q(tlp=TLP.RED)) | Q(_recipient_exists(model, principals.keys))
     )
@@ -97,9 +93,7 @@ def visible_q(model: type[M], who) -> Q:
 
 def visible_to(queryset_or_model, who) -> QuerySet:
     """The objects a user or audience may see, as one indexed query."""
-    queryset = (
-        queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
-    )
+    queryset = queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
     return queryset.filter(visible_q(queryset.model, who))
 
 
@@ -136,11 +130,7 @@ def can_change(user, obj: Shareable) -> bool:
 def can_approve_for_participant(user, participant_id: int) -> bool:
     """Focal points approve what leaves their participant (four-eyes, release requests)."""
     principals = principals_of(user)
-    return (
-        principals.has_any
-        and principals.role == Role.FOCAL_POINT
-        and principals.participant_id == participant_id
-    )
+    return principals.has_any and principals.role == Role.FOCAL_POINT and principals.participant_id == participant_id
 
 
 def can_see_content(user, obj: Shareable) -> bool:
@@ -174,9 +164,7 @@ def exportable_q(who) -> Q:
     return ~kept_out | Q(originator_agency_id=principals.agency_id)
 
 
-def validate_marking(
-    *, distribution: str, tlp: str, recipient_keys: list[str] | set[str] | frozenset[str]
-) -> None:
+def validate_marking(*, distribution: str, tlp: str, recipient_keys: list[str] | set[str] | frozenset[str]) -> None:
     """TLP must fit the distribution (DESIGN.md 1); raises ValidationError naming the field."""
     kinds = {parse_key(key)[0] for key in recipient_keys}
     if distribution == Distribution.RECIPIENTS and not recipient_keys:
@@ -232,7 +220,5 @@ def originator_label(obj: Shareable, who) -> str:
 def recipient_keys_of(obj: Shareable) -> set[str]:
     content_type = ContentType.objects.get_for_model(type(obj))
     return set(
-        Recipient.objects.filter(content_type=content_type, object_id=obj.pk).values_list(
-            "principal_key", flat=True
-        )
+        Recipient.objects.filter(content_type=content_type, object_id=obj.pk).values_list("principal_key", flat=True)
     )

@@ -43,19 +43,12 @@ def normalise_keys(keys: Iterable[str]) -> set[str]:
 
 def _write_recipients(obj: Shareable, keys: set[str]) -> None:
     content_type = ContentType.objects.get_for_model(type(obj))
-    Recipient.objects.filter(content_type=content_type, object_id=obj.pk).exclude(
-        principal_key__in=keys
-    ).delete()
+    Recipient.objects.filter(content_type=content_type, object_id=obj.pk).exclude(principal_key__in=keys).delete()
     existing = set(
-        Recipient.objects.filter(content_type=content_type, object_id=obj.pk).values_list(
-            "principal_key", flat=True
-        )
+        Recipient.objects.filter(content_type=content_type, object_id=obj.pk).values_list("principal_key", flat=True)
     )
     Recipient.objects.bulk_create(
-        [
-            Recipient(content_type=content_type, object_id=obj.pk, principal_key=key)
-            for key in sorted(keys - existing)
-        ]
+        [Recipient(content_type=content_type, object_id=obj.pk, principal_key=key) for key in sorted(keys - existing)]
     )
 
 
@@ -68,9 +61,7 @@ def prepare_new(obj: Shareable, *, actor, publish: bool) -> None:
     obj.originator_participant = actor.agency.participant
     obj.status = Status.DRAFT
     if obj.anonymous and obj.anonymous_group_id is None:
-        raise ValidationError(
-            {"anonymous_group": _("Choose the group recipients will see you as a member of.")}
-        )
+        raise ValidationError({"anonymous_group": _("Choose the group recipients will see you as a member of.")})
     if publish:
         _apply_publish(obj)
 
@@ -89,9 +80,7 @@ def _apply_publish(obj: Shareable) -> None:
         obj.published_at = obj.published_at or timezone.now()
 
 
-def create_shared(
-    obj: Shareable, *, actor, recipient_keys: Iterable[str] = (), publish: bool = False
-) -> Shareable:
+def create_shared(obj: Shareable, *, actor, recipient_keys: Iterable[str] = (), publish: bool = False) -> Shareable:
     """Save a new object with its recipients in one transaction: never visible more widely than intended."""
     keys = normalise_keys(recipient_keys)
     with transaction.atomic():
@@ -118,9 +107,7 @@ def create_shared(
     return obj
 
 
-def change_sharing(
-    obj: Shareable, *, actor, distribution: str, tlp: str, recipient_keys: Iterable[str]
-) -> Shareable:
+def change_sharing(obj: Shareable, *, actor, distribution: str, tlp: str, recipient_keys: Iterable[str]) -> Shareable:
     """Narrow freely; widening is the originator's alone (recipients file a release request)."""
     if not can_see(actor, obj):
         from django.http import Http404

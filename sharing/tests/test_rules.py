@@ -21,9 +21,7 @@ from sharing.rules import (
 pytestmark = pytest.mark.django_db
 
 
-def make_doc(
-    author, *, distribution=Distribution.ORIGINATOR, tlp=TLP.AMBER, recipients=(), publish=True, **fields
-):
+def make_doc(author, *, distribution=Distribution.ORIGINATOR, tlp=TLP.AMBER, recipients=(), publish=True, **fields):
     doc = Document(title="Doc", distribution=distribution, tlp=tlp, **fields)
     return services.create_shared(doc, actor=author, recipient_keys=recipients, publish=publish)
 

@@ -19,9 +19,7 @@ class Command(BaseCommand):
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"])
         try:
-            self.stdout.write(
-                f"Portal on http://127.0.0.1:{port}/ (worker pid {worker.pid if worker else '-'})"
-            )
+            self.stdout.write(f"Portal on http://127.0.0.1:{port}/ (worker pid {worker.pid if worker else '-'})")
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         finally:
             if worker is not None:

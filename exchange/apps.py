@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    name = "exchange"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        pass
