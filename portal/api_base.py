@@ -1,0 +1,23 @@
+"""Shared pieces of the REST API: strict input (unknown fields are an error)."""
+
+from rest_framework import serializers
+
+
+class StrictSerializerMixin:
+    """Reject fields the serializer does not declare as writable (no mass assignment, no silent drops)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                raise serializers.ValidationError({name: ["This field is not accepted here."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(StrictSerializerMixin, serializers.Serializer):
+    pass
+
+
+class StrictModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    pass
