@@ -308,3 +308,8 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-password-1")
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 ADMIN_ENABLED = env_bool("ADMIN_ENABLED", True)
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Encryption at rest (operations/crypto.py): keys kept apart from SECRET_KEY -------------
+# Comma-separated base64 32-byte keys, newest first; development machines get keys generated into var/.
+FIELD_ENCRYPTION_KEYS = env_str("FIELD_ENCRYPTION_KEYS", "")
+FIELD_HASH_KEY = env_str("FIELD_HASH_KEY", "")

@@ -18,3 +18,5 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ACCOUNT_RATE_LIMITS = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+FIELD_ENCRYPTION_KEYS = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0="
+FIELD_HASH_KEY = "aGFzaC1rZXktaGFzaC1rZXktaGFzaC1rZXktaGFzaC0="

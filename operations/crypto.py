@@ -1,0 +1,195 @@
+"""Encryption at rest for personal fields: AES-256-GCM with rotatable keys kept apart from SECRET_KEY.
+
+Stored form: `enc1:<key id>:<base64(nonce + ciphertext)>`; the plaintext is JSON, so False, 0 and ""
+round-trip. A value that cannot be decrypted raises DecryptionError; the stored bytes are never returned.
+Exact-match lookups use `keyed_hash` (HMAC-SHA256 with its own key) in a companion column.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+PREFIX = "enc1"
+
+
+class DecryptionError(Exception):
+    """The stored value could not be decrypted with any configured key."""
+
+
+def _decode_key(raw: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(raw.strip() + "=" * (-len(raw.strip()) % 4))
+    except ValueError as error:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a key that is not base64.") from error
+    if len(key) != 32:
+        raise ImproperlyConfigured("Each FIELD_ENCRYPTION_KEYS key must be 32 bytes (base64-encoded).")
+    return key
+
+
+def _development_keys() -> dict[str, str]:
+    """Keys for a development machine, generated once into var/ (never used when the environment sets keys)."""
+    path = Path(settings.VAR_DIR) / "field-keys.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "FIELD_HASH_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        }
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(data, handle)
+    return json.loads(path.read_text())
+
+
+def _configured(name: str) -> str:
+    value = getattr(settings, name, "") or os.environ.get(name, "")
+    return value or _development_keys()[name]
+
+
+def key_id(key: bytes) -> str:
+    return hashlib.sha256(key).hexdigest()[:8]
+
+
+@lru_cache(maxsize=4)
+def _keys_for(spec: str) -> tuple[tuple[str, bytes], ...]:
+    keys = tuple((key_id(k), k) for k in (_decode_key(part) for part in spec.split(",") if part.strip()))
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty.")
+    return keys
+
+
+def encryption_keys() -> tuple[tuple[str, bytes], ...]:
+    """(id, key) pairs; the first encrypts, all decrypt (rotation)."""
+    return _keys_for(_configured("FIELD_ENCRYPTION_KEYS"))
+
+
+def encrypt_value(value: Any) -> str:
+    current_id, key = encryption_keys()[0]
+    nonce = secrets.token_bytes(12)
+    plaintext = json.dumps(value, separators=(",", ":")).encode()
+    ciphertext = AESGCM(key).encrypt(nonce, plaintext, PREFIX.encode())
+    return f"{PREFIX}:{current_id}:{base64.b64encode(nonce + ciphertext).decode()}"
+
+
+def decrypt_value(stored: str) -> Any:
+    try:
+        prefix, stored_key_id, payload = stored.split(":", 2)
+    except ValueError as error:
+        raise DecryptionError("The stored value is not in the encrypted form.") from error
+    if prefix != PREFIX:
+        raise DecryptionError("The stored value is not in the encrypted form.")
+    keys = dict(encryption_keys())
+    key = keys.get(stored_key_id)
+    if key is None:
+        raise DecryptionError(f"No configured key has id {stored_key_id}.")
+    try:
+        raw = base64.b64decode(payload, validate=True)
+        plaintext = AESGCM(key).decrypt(raw[:12], raw[12:], PREFIX.encode())
+    except (ValueError, InvalidTag) as error:
+        raise DecryptionError("The stored value failed authentication.") from error
+    return json.loads(plaintext)
+
+
+def is_current(stored: str) -> bool:
+    return stored.startswith(f"{PREFIX}:{encryption_keys()[0][0]}:")
+
+
+def keyed_hash(value: str) -> str:
+    """Deterministic HMAC for exact-match lookups (normalised: trimmed, case-folded)."""
+    key = _decode_key(_configured("FIELD_HASH_KEY"))
+    return hmac.new(key, value.strip().casefold().encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedMixin:
+    """Encrypts on the way in, decrypts on the way out; no database-side lookups but isnull."""
+
+    encrypted = True
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return decrypt_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.startswith(f"{PREFIX}:"):
+            return decrypt_value(value)
+        return super().to_python(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None:
+            return None
+        return encrypt_value(value)
+
+    def get_db_prep_lookup(self, value, connection):  # pragma: no cover - guarded by get_lookup
+        raise TypeError("Encrypted fields cannot be searched; use the keyed-hash column.")
+
+    def get_lookup(self, lookup_name):
+        if lookup_name != "isnull":
+            return None
+        return super().get_lookup(lookup_name)
+
+
+class EncryptedTextField(EncryptedMixin, models.TextField):
+    pass
+
+
+class EncryptedCharField(EncryptedMixin, models.CharField):
+    """A CharField in forms (max_length validates the plaintext); stored as text."""
+
+    def db_type(self, connection):
+        return connection.data_types["TextField"]
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return encrypt_value(str(value))
+
+
+class EncryptedEmailField(EncryptedMixin, models.EmailField):
+    def db_type(self, connection):
+        return connection.data_types["TextField"]
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return encrypt_value(str(value))
+
+
+class EncryptedJSONField(EncryptedMixin, models.TextField):
+    def to_python(self, value):
+        if isinstance(value, str) and value.startswith(f"{PREFIX}:"):
+            return decrypt_value(value)
+        return value
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return encrypt_value(value)
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:
+    """Every encrypted field of every installed model (for rotate_keys and the dump check)."""
+    from django.apps import apps
+
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if getattr(field, "encrypted", False)
+    ]
