@@ -1,0 +1,131 @@
+"""Shared fixtures for the browser tests: Debian's chromium driven by Playwright, against live_server.
+
+Run with `make test-browser` (or `.ci/run`). Sign-in goes through the real pages, with TOTP.
+"""
+
+import os
+import shutil
+import time
+
+import pyotp
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    raise RuntimeError("Debian's chromium is not installed: `apt-get install chromium` (done by .ci/run).")
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def browser_settings(settings):
+    """live_server speaks plain HTTP: cookies cannot be Secure/__Host- there."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SESSION_COOKIE_NAME = "portal-session"
+    settings.CSRF_COOKIE_NAME = "portal-csrftoken"
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+    settings.ACCOUNT_RATE_LIMITS = False
+    return settings
+
+
+class PageWatch:
+    """Collects dialogs, console CSP errors and page errors: stored XSS must trigger none of them."""
+
+    def __init__(self, page):
+        self.dialogs: list[str] = []
+        self.csp_violations: list[str] = []
+        self.page_errors: list[str] = []
+        page.on("dialog", self._on_dialog)
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+
+    def _on_dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _on_console(self, message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.csp_violations.append(message.text)
+
+
+@pytest.fixture
+def page(browser, live_server, browser_settings):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def totp_code(secret: str = DEMO_TOTP_SECRET, *, avoid: str | None = None) -> str:
+    """The current code; waits for the next window when `avoid` (a code already used) is current."""
+    totp = pyotp.TOTP(secret)
+    code = totp.now()
+    while code == avoid:
+        time.sleep(1)
+        code = totp.now()
+    return code
+
+
+_last_code_for: dict[str, str] = {}
+
+
+def sign_in(page, username: str, password: str, secret: str = DEMO_TOTP_SECRET) -> None:
+    """Sign in through the pages: username and password, then the TOTP code (each code works once)."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    code_input = page.locator("input[name=code]")
+    if code_input.count():
+        code = totp_code(secret, avoid=_last_code_for.get(username))
+        _last_code_for[username] = code
+        code_input.fill(code)
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_load_state()
+
+
+def assert_accessible(page, *, label: str = "") -> None:
+    """No serious or critical axe-core violation on the current page."""
+    results = Axe().run(page)
+    bad = [
+        violation
+        for violation in results.response.get("violations", [])
+        if violation.get("impact") in ("serious", "critical")
+    ]
+    assert not bad, f"{label or page.url}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in bad
+    )
