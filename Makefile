@@ -29,7 +29,7 @@ run: seed
 	$(BIN)/python manage.py run_portal --port $(PORT)
 
 worker: install
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py run_worker
 
 # Quick daily suite on SQLite (browser and slow tests are run by .ci/run).
 test: install

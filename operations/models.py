@@ -35,9 +35,13 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The task that runs the job (dotted path), so a job whose hand-off to the queue was lost can be re-queued.
+    task_path = models.CharField(max_length=200, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"])]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id}"
@@ -84,8 +88,24 @@ class OutboxMessage(models.Model):
 
 
 class WorkerHeartbeat(models.Model):
+    """Written every few seconds by each `run_worker` process; /health/ and the reaper read it."""
+
     worker_id = models.CharField(max_length=100, unique=True)
     seen_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(default=timezone.now)
+    hostname = models.CharField(max_length=200, blank=True)
+    pid = models.IntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class PeriodicSchedule(models.Model):
+    """When each registered periodic task is next due; a conditional UPDATE makes one worker enqueue it."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    next_run_at = models.DateTimeField(default=timezone.now)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, no_worker: bool, **options):
         worker = None
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, "manage.py", "db_worker"])
+            worker = subprocess.Popen([sys.executable, "manage.py", "run_worker"])
         try:
             self.stdout.write(f"Portal on http://127.0.0.1:{port}/ (worker pid {worker.pid if worker else '-'})")
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
