@@ -6,7 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,9 +22,21 @@ def format_partial_date(value: date | None, precision: str) -> str:
         return ""
     if precision == DatePrecision.YEAR:
         return f"{value.year}"
+    # dateformat translates month names (gettext), unlike strftime which follows the C locale.
     if precision == DatePrecision.MONTH:
-        return value.strftime("%B %Y")
-    return f"{value.day} {value.strftime('%B %Y')}"
+        return dateformat.format(value, "F Y")
+    return dateformat.format(value, "j F Y")
+
+
+def partial_date_iso(value: date | None, precision: str) -> str:
+    """The ISO form for `<time datetime>`: '2011', '2012-09' or '2011-10-12'."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
 
 
 class Participant(models.Model):
@@ -72,6 +84,11 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The short name where one is in use (IOM, UNHCR, RSO), else the full name."""
+        return self.short_name or self.name
 
     @property
     def is_active_member(self) -> bool:
@@ -131,7 +148,7 @@ class Agency(models.Model):
         constraints = [models.UniqueConstraint(fields=["participant", "name"], name="agency_unique_per_participant")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.participant.short_name or self.participant.name})"
+        return f"{self.name} ({self.participant.display_name})"
 
 
 class Group(models.Model):
@@ -162,6 +179,10 @@ class Group(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def established_label(self) -> str:
+        return format_partial_date(self.established_on, self.established_precision)
+
 
 class GroupMembership(models.Model):
     """A dated membership row: either one agency or a whole participant."""
@@ -182,6 +203,7 @@ class GroupMembership(models.Model):
     since = models.DateField(_("since"))
     since_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     until = models.DateField(_("until"), null=True, blank=True)
+    until_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -216,6 +238,14 @@ class GroupMembership(models.Model):
             raise ValidationError(_("A membership names either one agency or one participant."))
         if self.until and self.until < self.since:
             raise ValidationError({"until": _("The end date is before the start date.")})
+
+    @property
+    def since_label(self) -> str:
+        return format_partial_date(self.since, self.since_precision)
+
+    @property
+    def until_label(self) -> str:
+        return format_partial_date(self.until, self.until_precision)
 
     def is_current(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
