@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from documents.api import DocumentViewSet, ReleaseRequestViewSet
+
+router = SimpleRouter()
+router.register("documents", DocumentViewSet, basename="api-documents")
+router.register("release-requests", ReleaseRequestViewSet, basename="api-release-requests")
+urlpatterns = router.urls

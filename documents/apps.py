@@ -7,6 +7,8 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from documents import registration
         from portal.nav import NavEntry, register_nav
 
         register_nav(NavEntry(_("Documents"), "documents:list", order=30))
+        registration.register()

@@ -67,7 +67,10 @@ def _recipient_exists(model: type[Model], keys: frozenset[str]) -> Exists:
 def visible_q(model: type[M], who) -> Q:
     """One Q expressing every row of the table in DESIGN.md section 1 for a user or a named audience."""
     audience = _as_audience(who)
-    live = Q(status__in=LIVE_STATUSES)
+    # A withdrawn object keeps the audience it had: if it was never published, that is the draft audience.
+    was_published = Q(published_at__isnull=False)
+    live = Q(status=Status.PUBLISHED) | (Q(status=Status.WITHDRAWN) & was_published)
+    draft_state = Q(status=Status.DRAFT) | (Q(status=Status.WITHDRAWN) & ~was_published)
     public = live & Q(distribution=Distribution.PUBLIC)
     if audience.kind == "public":
         return public
@@ -82,7 +85,7 @@ def visible_q(model: type[M], who) -> Q:
     own_participant = Q(originator_participant_id=principals.participant_id)
     focal_of_originator = own_participant if principals.role == Role.FOCAL_POINT else NOTHING
 
-    draft = Q(status=Status.DRAFT) & (own | own_agency | focal_of_originator | model.draft_reviewers_q(audience.user))
+    draft = draft_state & (own | own_agency | focal_of_originator | model.draft_reviewers_q(audience.user))
     recipients = Q(distribution=Distribution.RECIPIENTS) & (
         own | (own_agency & ~Q(tlp=TLP.RED)) | Q(_recipient_exists(model, principals.keys))
     )

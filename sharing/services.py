@@ -62,6 +62,9 @@ def prepare_new(obj: Shareable, *, actor, publish: bool) -> None:
     obj.status = Status.DRAFT
     if obj.anonymous and obj.anonymous_group_id is None:
         raise ValidationError({"anonymous_group": _("Choose the group recipients will see you as a member of.")})
+    if obj.anonymous_group_id is not None and f"group:{obj.anonymous_group_id}" not in principals_of(actor).keys:
+        # "a member of <group>" must be true: only a group the author's agency or participant belongs to today.
+        raise ValidationError({"anonymous_group": _("Your agency is not a member of this group.")})
     if publish:
         _apply_publish(obj)
 
@@ -224,6 +227,8 @@ def decide_release(release: ReleaseRequest, *, actor, approve: bool, note: str =
     obj = release.target
     if not can_approve_for_participant(actor, obj.originator_participant_id):
         raise PermissionDenied(_("Only a focal point of the originating participant decides."))
+    if release.requested_by_id == actor.pk:
+        raise PermissionDenied(_("Someone other than the requester must decide."))
     with transaction.atomic():
         release = ReleaseRequest.objects.select_for_update().get(pk=release.pk)
         if release.state != ReleaseRequest.State.OPEN:
