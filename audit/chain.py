@@ -1,4 +1,8 @@
-"""Hashing and signing of the audit chain."""
+"""Hashing and signing of the audit chain (DESIGN.md section 4).
+
+hash = sha256(prev_hash + canonical JSON of the entry): sorted keys, no whitespace, UTC ISO times.
+A checkpoint signs (sequence, hash) with AUDIT_SIGNING_KEY, which is kept outside the database.
+"""
 
 import hashlib
 import hmac
@@ -6,6 +10,7 @@ import json
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
@@ -23,6 +28,21 @@ HASHED_FIELDS = (
     "changes",
     "extra",
 )
+
+
+class _AuditJSONEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        if isinstance(o, set | frozenset):
+            return sorted(o, key=str)
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
+
+
+def json_safe(data):
+    """The value exactly as the JSON column will give it back, so the hash survives a round trip."""
+    return json.loads(json.dumps(data, cls=_AuditJSONEncoder))
 
 
 def _utc_iso(value: datetime) -> str:

@@ -1,6 +1,6 @@
 """Make the signed-in user the audit actor for the rest of the request."""
 
-from audit.context import acting_as, actor_for_user
+from audit.context import in_request
 
 
 class AuditContextMiddleware:
@@ -8,5 +8,5 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with acting_as(actor_for_user(getattr(request, "user", None))):
+        with in_request(request):
             return self.get_response(request)

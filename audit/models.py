@@ -4,6 +4,21 @@ from django.db import models
 from django.utils import timezone
 
 
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit rows are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit rows are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Audit rows are append-only.")
+
+
 class AuditEntry(models.Model):
     class ActorKind(models.TextChoices):
         USER = "user", "user"
@@ -28,6 +43,8 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["sequence"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
@@ -35,6 +52,14 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.verb}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are never deleted.")
 
 
 class ChainHead(models.Model):
@@ -58,8 +83,18 @@ class Checkpoint(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     signature = models.CharField(max_length=128)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["sequence", "id"]
 
     def __str__(self) -> str:
         return f"checkpoint #{self.sequence}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Checkpoints are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Checkpoints are never deleted.")
