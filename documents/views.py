@@ -7,8 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -122,11 +120,6 @@ def document_detail(request, uuid):
     shows_content = can_see_content(request.user, document)
     if shows_content:
         services.record_view(actor=request.user, document=document)
-    history_template = None
-    try:
-        history_template = select_template(["audit/includes/history.html"]).template.name
-    except TemplateDoesNotExist:  # the audit app may not provide the include yet
-        history_template = None
     return render(
         request,
         "documents/detail.html",
@@ -141,8 +134,6 @@ def document_detail(request, uuid):
             and document.author_id != request.user.pk
             and can_approve_for_participant(request.user, document.originator_participant_id),
             "may_request_release": not can_change(request.user, document) and document.status == "published",
-            "history_template": history_template,
-            "history_target": document,
         },
     )
 

@@ -307,3 +307,12 @@ def test_csv_export_neutralises_formulas_and_keeps_h2_out_for_other_agencies(per
     body = client.get(reverse("documents:export")).content.decode("utf-8-sig")
     assert "Handle with care" in body
     assert AuditEntry.objects.filter(verb="documents.document.exported").count() == 2
+
+
+def test_detail_shows_the_change_history(personas, login, client):
+    doc = make_document(personas.alan_analyst, tlp=TLP.GREEN)
+    login(personas.alan_analyst)
+    client.post(detail(doc, "documents:share"), {"distribution": "originator", "tlp": "amber"})
+    page = client.get(detail(doc)).content.decode()
+    assert "Change history" in page
+    assert "documents.document.narrowed" in page or "narrowed" in page
