@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeetingsConfig(AppConfig):
@@ -6,4 +9,57 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pass
+        from meetings import home, tasks
+        from meetings.models import Action, Event
+        from operations.outbox import register_send_time_check
+        from operations.schedule import register_periodic
+        from portal.home import register_home_section
+        from portal.nav import NavEntry, register_nav
+        from sharing.registry import ShareableRoute, register_shareable
+
+        register_nav(NavEntry(_("Meetings"), "meetings:calendar", order=40))
+        register_nav(NavEntry(_("Actions"), "meetings:actions", order=41))
+        register_home_section(home.upcoming_meetings)
+        register_home_section(home.my_open_actions)
+        register_send_time_check("meetings.action", tasks.action_still_visible)
+        register_periodic(tasks.send_action_reminders, every=timedelta(hours=6))
+        register_shareable(
+            Event,
+            routes=[
+                ShareableRoute("meetings:event", lambda e: {"uuid": e.uuid}),
+                ShareableRoute("meetings:event_edit", lambda e: {"uuid": e.uuid}),
+                ShareableRoute(
+                    "meetings:event_edit", lambda e: {"uuid": e.uuid}, method="POST", payload={"title": "changed"}
+                ),
+                ShareableRoute("api-meetings-event-detail", lambda e: {"uuid": e.uuid}, is_api=True),
+                ShareableRoute(
+                    "api-meetings-event-detail",
+                    lambda e: {"uuid": e.uuid},
+                    method="PATCH",
+                    payload={"title": "changed"},
+                    is_api=True,
+                ),
+            ],
+            list_routes=["meetings:calendar", "api-meetings-event-list"],
+        )
+        register_shareable(
+            Action,
+            routes=[
+                ShareableRoute("meetings:action", lambda a: {"uuid": a.uuid}),
+                ShareableRoute(
+                    "meetings:action",
+                    lambda a: {"uuid": a.uuid},
+                    method="POST",
+                    payload={"text": "x", "on": "2020-01-01"},
+                ),
+                ShareableRoute("api-meetings-action-detail", lambda a: {"uuid": a.uuid}, is_api=True),
+                ShareableRoute(
+                    "api-meetings-action-detail",
+                    lambda a: {"uuid": a.uuid},
+                    method="PATCH",
+                    payload={"state": "done"},
+                    is_api=True,
+                ),
+            ],
+            list_routes=["meetings:actions", "api-meetings-action-list"],
+        )
