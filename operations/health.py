@@ -2,6 +2,7 @@
 
 import shutil
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -36,6 +37,9 @@ def check_disk() -> dict:
     minimum = getattr(settings, "HEALTH_MIN_FREE_BYTES", MIN_FREE_BYTES)
     result = {"ok": True}
     for name, path in (("media", settings.MEDIA_ROOT), ("var", settings.VAR_DIR)):
+        path = Path(path)
+        while not path.exists() and path != path.parent:  # not created yet: the disk it will be on
+            path = path.parent
         try:
             free = shutil.disk_usage(path).free
         except OSError:

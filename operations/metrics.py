@@ -108,7 +108,13 @@ def render() -> str:
                 )
             )
         labels = {"route": group, "process": process}
-        lines.append(_line("portal_http_request_duration_seconds_bucket", {**labels, "le": "+Inf"}, counts[group]))
+        lines.append(
+            _line(
+                "portal_http_request_duration_seconds_bucket",
+                {"route": group, "le": "+Inf", "process": process},
+                counts[group],
+            )
+        )
         lines.append(_line("portal_http_request_duration_seconds_sum", labels, round(sums[group], 6)))
         lines.append(_line("portal_http_request_duration_seconds_count", labels, counts[group]))
     lines += database_gauges()
