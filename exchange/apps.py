@@ -6,4 +6,6 @@ class ExchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pass
+        from exchange import registration
+
+        registration.register()

@@ -1,0 +1,260 @@
+"""Full-text search over items, their comments and their attachments' text: one interface, two backends.
+
+SQLite uses an FTS5 virtual table (`exchange_item_fts`, rowid = item id); PostgreSQL a tsvector column
+(`exchange_item.search_vector`, GIN index). Both are created by migration 0002 and kept current by
+`index_item`, which the services call inside their transactions.
+
+Every query starts from `visible_to(user)` and the text match is a sub-select inside the SAME SQL
+query, so hits, totals, facets and suggestions only ever count what the user may see.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+
+from exchange.models import Item, ItemFacet
+from sharing.models import Status
+from sharing.principals import principals_of
+from sharing.rules import visible_to
+
+START, STOP = "\x02", "\x03"
+FACETS = [f.value for f in ItemFacet.Facet]
+_TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
+_WORD_RE = re.compile(r"[\w]+", re.UNICODE)
+MAX_QUERY_LENGTH = 200
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Words and phrases from what the user typed; operators are never passed through."""
+
+    terms: tuple[tuple[str, ...], ...]  # each term: one word, or the words of a phrase
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+    def fts5(self) -> str:
+        return " ".join('"' + " ".join(words) + '"' for words in self.terms)
+
+    def websearch(self) -> str:
+        return " ".join('"' + " ".join(words) + '"' if len(words) > 1 else words[0] for words in self.terms)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    terms = []
+    for phrase, word in _TOKEN_RE.findall(text):
+        words = tuple(w.lower() for w in _WORD_RE.findall(phrase or word))
+        if words:
+            terms.append(words)
+    return ParsedQuery(tuple(terms))
+
+
+# --- Index maintenance ------------------------------------------------------------------------
+
+
+def index_item(item: Item) -> None:
+    """(Re)write the item's full-text entry from its title and search_text."""
+    with connection.cursor() as cursor:
+        if _is_postgres():
+            cursor.execute(
+                "UPDATE exchange_item SET search_vector = setweight(to_tsvector('english', %s), 'A') || "
+                "to_tsvector('english', %s) WHERE id = %s",
+                [item.title, item.search_text, item.pk],
+            )
+        else:
+            cursor.execute("DELETE FROM exchange_item_fts WHERE rowid = %s", [item.pk])
+            cursor.execute(
+                "INSERT INTO exchange_item_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                [item.pk, item.title, item.search_text],
+            )
+
+
+def remove_item(item_id: int) -> None:
+    if not _is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM exchange_item_fts WHERE rowid = %s", [item_id])
+
+
+def matching_ids(query: ParsedQuery) -> RawSQL:
+    """A sub-select of the ids of items matching the query (to be used inside the visible queryset)."""
+    if _is_postgres():
+        return RawSQL(
+            "SELECT id FROM exchange_item WHERE search_vector @@ websearch_to_tsquery('english', %s)",
+            [query.websearch()],
+        )
+    return RawSQL("SELECT rowid FROM exchange_item_fts WHERE exchange_item_fts MATCH %s", [query.fts5()])
+
+
+def _mark(text: str) -> str:
+    return html.escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
+
+
+def snippets(ids: list[int], query: ParsedQuery) -> dict[int, str]:
+    """Highlighted excerpts (HTML-escaped, matches in <mark>) for items the caller already knows are visible."""
+    if not ids or query.is_empty:
+        return {}
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        if _is_postgres():
+            cursor.execute(
+                "SELECT id, ts_headline('english', title || ' — ' || search_text, "  # noqa: S608 (placeholders only)
+                "websearch_to_tsquery('english', %s), "
+                "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12, MaxFragments=2') "
+                f"FROM exchange_item WHERE id IN ({placeholders})",
+                [query.websearch(), *ids],
+            )
+        else:
+            cursor.execute(
+                "SELECT rowid, snippet(exchange_item_fts, -1, char(2), char(3), '…', 24) "  # noqa: S608
+                f"FROM exchange_item_fts WHERE exchange_item_fts MATCH %s AND rowid IN ({placeholders})",
+                [query.fts5(), *ids],
+            )
+        return {row[0]: _mark(row[1] or "") for row in cursor.fetchall()}
+
+
+# --- Queries ---------------------------------------------------------------------------------
+
+
+def searchable_items(user, *, include_archived: bool = False) -> QuerySet:
+    """What a user may find: visible items, minus withdrawn content (tombstones are not searchable)."""
+    principals = principals_of(user)
+    items = visible_to(Item, user)
+    own = Q(author_id=principals.user_id) | Q(originator_agency_id=principals.agency_id)
+    items = (
+        items.exclude(Q(status=Status.WITHDRAWN) & ~own)
+        if principals.has_any
+        else items.exclude(status=Status.WITHDRAWN)
+    )
+    if not include_archived:
+        items = items.filter(Item.not_expired_q(), archived_at__isnull=True)
+    return items
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    query: str
+    items: list = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    snippets: dict[int, str] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def pages(self) -> int:
+        return max(1, (self.total + self.per_page - 1) // self.per_page)
+
+
+def clean_filters(raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Only known facets, only short values: never raw user keys into the ORM."""
+    clean: dict[str, list[str]] = {}
+    for facet in FACETS:
+        values = [str(v)[:80] for v in raw.get(facet, []) if str(v).strip()]
+        if values:
+            clean[facet] = values[:20]
+    return clean
+
+
+def filtered(items: QuerySet, query: ParsedQuery, filters: dict[str, list[str]]) -> QuerySet:
+    if not query.is_empty:
+        items = items.filter(pk__in=matching_ids(query))
+    for facet, values in filters.items():
+        items = items.filter(Exists(ItemFacet.objects.filter(item_id=OuterRef("pk"), facet=facet, value__in=values)))
+    return items
+
+
+def facet_counts(hits: QuerySet, filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
+    """Counts per facet value over the visible hits only (one grouped query)."""
+    rows = (
+        ItemFacet.objects.filter(item_id__in=hits.order_by().values("pk"))
+        .values("facet", "value")
+        .annotate(n=Count("item_id"))
+        .order_by()
+    )
+    facets: dict[str, list[FacetValue]] = {facet: [] for facet in FACETS}
+    for row in rows:
+        facets[row["facet"]].append(
+            FacetValue(row["value"], row["value"], row["n"], row["value"] in filters.get(row["facet"], []))
+        )
+    _label_facets(facets)
+    for values in facets.values():
+        values.sort(key=lambda v: (-v.count, v.label))
+    return facets
+
+
+def _label_facets(facets: dict[str, list[FacetValue]]) -> None:
+    from exchange.kinds import Kind
+    from participants.models import Group
+    from sharing.models import TLP
+
+    kinds = dict(Kind.choices)
+    tlps = dict(TLP.choices)
+    group_ids = [int(v.value) for v in facets.get("group", []) if v.value.isdigit()]
+    groups = dict(Group.objects.filter(pk__in=group_ids).values_list("pk", "name"))
+    for value in facets.get("kind", []):
+        value.label = str(kinds.get(value.value, value.value))
+    for value in facets.get("tlp", []):
+        value.label = str(tlps.get(value.value, value.value))
+    for value in facets.get("group", []):
+        value.label = groups.get(int(value.value), _("Unknown group")) if value.value.isdigit() else value.value
+
+
+def search(
+    user,
+    *,
+    text: str = "",
+    filters: dict[str, list[str]] | None = None,
+    include_archived: bool = False,
+    page: int = 1,
+    per_page: int = 20,
+    with_facets: bool = True,
+) -> SearchResult:
+    """Visible hits for the words/phrases in `text`, newest first, with facets and highlighted excerpts."""
+    query = parse_query(text)
+    filters = clean_filters(filters or {})
+    hits = filtered(searchable_items(user, include_archived=include_archived), query, filters)
+    result = SearchResult(query=text, page=max(1, page), per_page=per_page)
+    result.total = hits.count()
+    start = (result.page - 1) * per_page
+    result.items = list(
+        hits.select_related("originator_agency__participant", "anonymous_group").order_by(
+            "-published_at", "-created_at", "-pk"
+        )[start : start + per_page]
+    )
+    if with_facets:
+        result.facets = facet_counts(hits, filters)
+    result.snippets = snippets([item.pk for item in result.items], query)
+    return result
+
+
+def suggest(user, prefix: str, limit: int = 8) -> list[str]:
+    """Title completions, from visible, current items only."""
+    prefix = (prefix or "").strip()[:60]
+    if len(prefix) < 2:
+        return []
+    return list(
+        searchable_items(user)
+        .filter(title__istartswith=prefix)
+        .order_by("title")
+        .values_list("title", flat=True)
+        .distinct()[:limit]
+    )
