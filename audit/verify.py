@@ -106,10 +106,22 @@ def verify_chain(*, path: Path | None = None, chunk_size: int = 2000) -> Report:
         if problem is not None:
             report.problems.append(problem)
     report.problems.extend(file_problems)
+    in_database = {(c.sequence, c.hash, c.signature) for c in db_checkpoints}
     for checkpoint in file_checkpoints:
         problem = _check_checkpoint(
             f"file line {checkpoint.line_number}", checkpoint.sequence, checkpoint.hash, checkpoint.signature, hash_at
         )
+        if (
+            problem is None
+            and checkpoint.sequence <= report.last_sequence
+            and (checkpoint.sequence, checkpoint.hash, checkpoint.signature) not in in_database
+        ):
+            # The file is appended only after the database commit, so every line has its row.
+            problem = Problem(
+                checkpoint.sequence,
+                f"its checkpoint (file line {checkpoint.line_number}) is missing from the database: "
+                "checkpoints were removed",
+            )
         if problem is not None:
             report.problems.append(problem)
     for source, sequences in (
