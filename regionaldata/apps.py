@@ -6,4 +6,6 @@ class RegionaldataConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        pass
+        from regionaldata import registration
+
+        registration.register()

@@ -1,0 +1,79 @@
+"""Plain forms; validation of the figures themselves lives in validation.py (one path for every input)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from regionaldata.models import DIMENSION_LABELS, DIMENSIONS, Audience
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File of figures"),
+        help_text=_("The CSV or Excel template, or SDMX-CSV or JSON. All rows are stored, or none."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 200 MB; split it by year."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".json")):
+            raise forms.ValidationError(_("Upload a .csv, .xlsx or .json file."))
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should the participant fix?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class AudienceForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Who sees published figures"), choices=Audience.choices)
+
+
+class QualityNoteForm(forms.Form):
+    text = forms.CharField(label=_("Data-quality note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    period = forms.CharField(label=_("Month it concerns (YYYY-MM, optional)"), required=False, max_length=7)
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    definition = forms.CharField(label=_("Definition"), widget=forms.Textarea(attrs={"rows": 4}))
+    unit = forms.CharField(label=_("Unit"), max_length=60)
+    dimensions = forms.MultipleChoiceField(
+        label=_("Allowed breakdowns"),
+        choices=[(name, DIMENSION_LABELS[name]) for name in DIMENSIONS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(label=_("What changed and why"), max_length=300)
+
+
+class DashboardForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indicator"), required=False)
+    start = forms.CharField(label=_("From month (YYYY-MM)"), required=False, max_length=7)
+    end = forms.CharField(label=_("To month (YYYY-MM)"), required=False, max_length=7)
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [(item.code, item.name) for item in indicators]
+
+
+class PivotForm(DashboardForm):
+    PIVOT_AXES = [
+        ("period", _("month")),
+        ("participant", _("participant")),
+        *[(n, DIMENSION_LABELS[n]) for n in DIMENSIONS],
+    ]
+    rows = forms.ChoiceField(label=_("Rows"), choices=PIVOT_AXES, required=False)
+    columns = forms.ChoiceField(label=_("Columns"), choices=PIVOT_AXES, required=False)
+    citizenship = forms.CharField(label=_("Only citizenship (code)"), required=False, max_length=3)
+    border_type = forms.CharField(label=_("Only border type (code)"), required=False, max_length=10)

@@ -1,0 +1,368 @@
+"""The one validation path for every way figures come in (web grid, CSV/XLSX, JSON, SDMX-CSV).
+
+Each parser turns its input into a frame of text columns plus `row` (the number the sender sees);
+`validate` checks whole columns at once with polars and reports every problem by row and column.
+"""
+
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from regionaldata.models import DIMENSIONS, TOTAL
+
+BASE_COLUMNS = ("indicator", "period")
+COLUMNS = (*BASE_COLUMNS, *DIMENSIONS, "value")
+KEY_COLUMNS = ("indicator", "period", *DIMENSIONS)
+MAX_REPORTED = 500  # problems listed per check; the count is always complete
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(_("row %(row)s") % {"row": self.row})
+        if self.column:
+            where.append(_("column '%(column)s'") % {"column": self.column})
+        prefix = ", ".join(where)
+        return f"{prefix[:1].upper()}{prefix[1:]}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class Report:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    error_count: int = 0
+    frame: pl.DataFrame | None = None  # typed, clean rows when there are no errors
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add(self, problems: list[Problem], *, total: int | None = None, warning: bool = False) -> None:
+        if warning:
+            self.warnings.extend(problems[:MAX_REPORTED])
+            return
+        self.errors.extend(problems[:MAX_REPORTED])
+        self.error_count += total if total is not None else len(problems)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What validation needs to know besides the rows, loaded once per file."""
+
+    indicator_dimensions: dict[str, list[str]]  # indicator code -> allowed dimensions
+    code_lists: dict[str, frozenset[str]]
+    today: date
+    rules: list[dict] = field(default_factory=list)
+    history: dict[str, tuple[float, float, int]] = field(default_factory=dict)  # indicator -> mean, sd, n
+    locked_periods: frozenset[str] = frozenset()
+
+
+# --- parsers: every format becomes text columns + row ------------------------------------------
+
+
+def _finish(frame: pl.DataFrame, *, first_row: int) -> pl.DataFrame:
+    frame = frame.rename({name: name.strip().lower() for name in frame.columns})
+    return frame.with_row_index("row", offset=first_row).with_columns(pl.col("row").cast(pl.Int64))
+
+
+def parse_csv(content: bytes) -> pl.DataFrame:
+    """CSV from the template: header on row 1, data from row 2; every value read as text."""
+    text = content.decode("utf-8-sig")
+    frame = pl.read_csv(io.StringIO(text), infer_schema=False)
+    return _finish(frame, first_row=2)
+
+
+def parse_xlsx(content: bytes) -> pl.DataFrame:
+    """First sheet of the template workbook: header on row 1."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+    columns: dict[str, list] = {name: [] for name in header if name}
+    for values in rows:
+        if values is None or all(value is None or value == "" for value in values):
+            values = [None] * len(header)
+        for name, value in zip(header, values, strict=False):
+            if name:
+                columns[name].append(_cell_text(value))
+    workbook.close()
+    frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
+    frame = _finish(frame, first_row=2)
+    return frame.filter(~pl.all_horizontal([pl.col(name).is_null() for name in columns]))
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m")
+    return str(value)
+
+
+def parse_json(rows: list) -> pl.DataFrame:
+    """A JSON list of objects; row numbers count from 1 in the list."""
+    if not isinstance(rows, list) or not all(isinstance(item, dict) for item in rows):
+        raise ValueError(_("Send a JSON list of observations (objects)."))
+    names: list[str] = []
+    for item in rows:
+        names.extend(name for name in item if name not in names)
+    data = {name: [None if item.get(name) is None else str(item.get(name)) for item in rows] for name in names}
+    return _finish(pl.DataFrame(data, schema={name: pl.String for name in names}), first_row=1)
+
+
+SDMX_COLUMNS = {"time_period": "period", "obs_value": "value"}
+SDMX_IGNORED = ("dataflow", "structure", "structure_id", "action", "freq", "reporting", "obs_status")
+
+
+def parse_sdmx_csv(content: bytes) -> pl.DataFrame:
+    """SDMX-CSV as exported by the portal (DATAFLOW, FREQ, REPORTING, dimensions, TIME_PERIOD, OBS_VALUE)."""
+    frame = parse_csv(content)
+    frame = frame.rename({old: new for old, new in SDMX_COLUMNS.items() if old in frame.columns})
+    return frame.drop([name for name in SDMX_IGNORED if name in frame.columns])
+
+
+def parse_upload(content: bytes, *, filename: str) -> tuple[pl.DataFrame, str]:
+    """Pick the parser from the file name; raises ValueError with a plain message."""
+    lowered = filename.lower()
+    try:
+        if lowered.endswith(".xlsx"):
+            return parse_xlsx(content), "xlsx"
+        if lowered.endswith(".json"):
+            return parse_json(json.loads(content.decode("utf-8"))), "json"
+        if lowered.endswith(".csv"):
+            head = content[:200].decode("utf-8-sig", errors="replace").lower()
+            if head.startswith("dataflow") or head.startswith("structure"):
+                return parse_sdmx_csv(content), "sdmx-csv"
+            return parse_csv(content), "csv"
+    except (pl.exceptions.PolarsError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(_("The file could not be read: %(error)s") % {"error": str(error)[:200]}) from error
+    except Exception as error:  # openpyxl raises many kinds for a broken workbook
+        raise ValueError(
+            _("The file could not be read as a workbook: %(error)s") % {"error": str(error)[:200]}
+        ) from error
+    raise ValueError(_("Upload a .csv, .xlsx or .json file made from the template."))
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _problems(frame: pl.DataFrame, column: str | None, message_expr: pl.Expr) -> tuple[list[Problem], int]:
+    total = frame.height
+    listed = frame.head(MAX_REPORTED).select(pl.col("row"), message_expr.alias("message"))
+    return [Problem(row, column, message) for row, message in listed.iter_rows()], total
+
+
+def _fmt(template: str, *parts: pl.Expr | str) -> pl.Expr:
+    return pl.format(template, *[pl.lit(part) if isinstance(part, str) else part for part in parts])
+
+
+def validate(frame: pl.DataFrame, context: Context) -> Report:
+    """Check every row and column; returns all problems, and the typed frame when there are no errors."""
+    report = Report()
+    present = [name for name in frame.columns if name != "row"]
+    unknown = [name for name in present if name not in COLUMNS]
+    for name in unknown:
+        report.add([Problem(None, name, _("This column is not in the template; remove it or fix its name."))])
+    missing = [name for name in ("indicator", "period", "value") if name not in present]
+    for name in missing:
+        report.add([Problem(None, name, _("This column is required and missing."))])
+    if missing or unknown:
+        return report
+    if frame.height == 0:
+        report.add([Problem(None, None, _("The file has no rows of figures."))])
+        return report
+
+    frame = frame.with_columns(
+        [pl.col(name).str.strip_chars() for name in present]
+        + [pl.lit(None, dtype=pl.String).alias(name) for name in DIMENSIONS if name not in present]
+    )
+    frame = frame.with_columns([pl.col(name).fill_null(TOTAL).replace("", TOTAL) for name in DIMENSIONS])
+
+    # indicator
+    known = list(context.indicator_dimensions)
+    bad = frame.filter(~pl.col("indicator").is_in(known) | pl.col("indicator").is_null())
+    if bad.height:
+        report.add(
+            *_problems(
+                bad,
+                "indicator",
+                _fmt(
+                    _("'{}' is not an indicator of this data set (use one of: {})."),
+                    pl.col("indicator").fill_null(""),
+                    ", ".join(known),
+                ),
+            )
+        )
+
+    # period: YYYY-MM (a day is accepted and must be the first), not in the future, not locked
+    period_text = pl.col("period").str.slice(0, 7)
+    frame = frame.with_columns(
+        pl.concat_str([period_text, pl.lit("-01")]).str.to_date("%Y-%m-%d", strict=False).alias("_period")
+    )
+    well_formed = pl.col("period").str.contains(r"^\d{4}-\d{2}(-01)?$") & pl.col("_period").is_not_null()
+    bad = frame.filter(~well_formed.fill_null(False))
+    if bad.height:
+        report.add(
+            *_problems(
+                bad,
+                "period",
+                _fmt(_("'{}' is not a month; write it as YYYY-MM, e.g. 2025-03."), pl.col("period").fill_null("")),
+            )
+        )
+    this_month = context.today.replace(day=1)
+    bad = frame.filter(pl.col("_period") > this_month)
+    if bad.height:
+        report.add(
+            *_problems(
+                bad,
+                "period",
+                _fmt(_("{} is in the future; figures can only be sent for past or current months."), pl.col("period")),
+            )
+        )
+    if context.locked_periods:
+        bad = frame.filter(period_text.is_in(list(context.locked_periods)))
+        if bad.height:
+            report.add(
+                *_problems(
+                    bad,
+                    "period",
+                    _fmt(_("{} is approved and locked; ask for a correction to reopen it."), period_text),
+                )
+            )
+
+    # value: a whole number, zero or more
+    frame = frame.with_columns(pl.col("value").cast(pl.Int64, strict=False).alias("_value"))
+    bad = frame.filter(pl.col("_value").is_null())
+    if bad.height:
+        report.add(*_problems(bad, "value", _fmt(_("'{}' is not a whole number."), pl.col("value").fill_null(""))))
+    bad = frame.filter(pl.col("_value") < 0)
+    if bad.height:
+        report.add(*_problems(bad, "value", _fmt(_("{} is negative; counts are zero or more."), pl.col("value"))))
+
+    # dimension codes: in the code list, and only where the indicator allows the dimension
+    for dimension in DIMENSIONS:
+        allowed_for = [code for code, dims in context.indicator_dimensions.items() if dimension in dims]
+        used = pl.col(dimension) != TOTAL
+        bad = frame.filter(used & pl.col("indicator").is_in(known) & ~pl.col("indicator").is_in(allowed_for))
+        if bad.height:
+            report.add(
+                *_problems(
+                    bad,
+                    dimension,
+                    _fmt(_("Indicator '{}' has no breakdown by this column; leave it empty."), pl.col("indicator")),
+                )
+            )
+        codes = list(context.code_lists.get(dimension, ()))
+        bad = frame.filter(used & ~pl.col(dimension).is_in(codes))
+        if bad.height:
+            report.add(*_problems(bad, dimension, _fmt(_("'{}' is not in the code list."), pl.col(dimension))))
+
+    if not report.ok:
+        return report
+
+    typed = frame.select(
+        "row", "indicator", pl.col("_period").alias("period"), *DIMENSIONS, pl.col("_value").alias("value")
+    )
+
+    # duplicates within the file
+    first_row = pl.col("row").min().over(KEY_COLUMNS)
+    bad = typed.with_columns(first_row.alias("_first")).filter(pl.col("row") != pl.col("_first"))
+    if bad.height:
+        report.add(
+            *_problems(
+                bad, None, _fmt(_("This row repeats row {} (same indicator, month and breakdown)."), pl.col("_first"))
+            )
+        )
+        return report
+
+    # totals equal the sum of their breakdowns, one dimension at a time
+    for dimension in DIMENSIONS:
+        others = [name for name in KEY_COLUMNS if name != dimension]
+        parts = typed.filter(pl.col(dimension) != TOTAL).group_by(others).agg(pl.col("value").sum().alias("_sum"))
+        if parts.height == 0:
+            continue
+        totals = typed.filter(pl.col(dimension) == TOTAL).join(parts, on=others, how="inner")
+        bad = totals.filter(pl.col("value") != pl.col("_sum"))
+        if bad.height:
+            report.add(
+                *_problems(
+                    bad,
+                    "value",
+                    _fmt(
+                        _("The total {} is not the sum of its breakdown by {} ({})."),
+                        pl.col("value").cast(pl.String),
+                        str(dimension).replace("_", " "),
+                        pl.col("_sum").cast(pl.String),
+                    ),
+                )
+            )
+
+    # validation rules (left side, operator, right side, importance) on indicator totals per month
+    grand = typed.filter(pl.all_horizontal([pl.col(name) == TOTAL for name in DIMENSIONS])).select(
+        "row", "indicator", "period", "value"
+    )
+    for rule in context.rules:
+        left = grand.filter(pl.col("indicator") == rule["left_indicator"])
+        right = grand.filter(pl.col("indicator") == rule["right_indicator"]).select(
+            "period", pl.col("value").alias("_right")
+        )
+        pairs = left.join(right, on="period", how="inner").with_columns(
+            (pl.col("value") * rule.get("left_multiplier", 1.0)).alias("_l"),
+            (pl.col("_right") * rule.get("right_multiplier", 1.0)).alias("_r"),
+        )
+        holds = {
+            "==": pl.col("_l") == pl.col("_r"),
+            "<=": pl.col("_l") <= pl.col("_r"),
+            ">=": pl.col("_l") >= pl.col("_r"),
+            "<": pl.col("_l") < pl.col("_r"),
+            ">": pl.col("_l") > pl.col("_r"),
+        }[rule["operator"]]
+        bad = pairs.filter(~holds)
+        if bad.height:
+            message = _fmt(
+                _("Rule '{}' fails: {} is {}, {} is {}. {}"),
+                rule["name"],
+                rule["left_indicator"],
+                pl.col("_l").cast(pl.Int64).cast(pl.String),
+                rule["right_indicator"],
+                pl.col("_r").cast(pl.Int64).cast(pl.String),
+                rule.get("instruction", ""),
+            )
+            problems, total = _problems(bad, "value", message)
+            report.add(problems, total=total, warning=rule["importance"] != "high")
+
+    # outliers against the participant's own history: warnings only
+    for indicator, (mean, sd, count) in context.history.items():
+        if count < 3:
+            continue
+        limit = max(3 * sd, 0.5 * mean, 10)
+        bad = grand.filter((pl.col("indicator") == indicator) & ((pl.col("value") - mean).abs() > limit))
+        if bad.height:
+            message = _fmt(
+                _("{} is far from this participant's usual figure for '{}' (about {} a month); please check."),
+                pl.col("value").cast(pl.String),
+                indicator,
+                str(round(mean)),
+            )
+            report.add(_problems(bad, "value", message)[0], warning=True)
+
+    if report.ok:
+        report.frame = typed
+    return report
