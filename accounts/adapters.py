@@ -1,7 +1,10 @@
-"""django-allauth adapters: no self sign-up; audit sign-ins and factor changes."""
+"""django-allauth adapters: no self sign-up, the portal's client IP rule, field-encrypted MFA secrets."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+
+from accounts import throttle
+from operations.crypto import decrypt_value, encrypt_value
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -9,6 +12,17 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         # Accounts are created by invitation only.
         return False
 
+    def get_client_ip(self, request) -> str:
+        return throttle.client_ip(request)
+
 
 class PortalMFAAdapter(DefaultMFAAdapter):
-    pass
+    # allauth keeps the TOTP secret and the recovery-code seed in Authenticator.data; by default in clear.
+    # We encrypt them with the field-encryption keys (AES-GCM), like every other secret at rest.
+    def encrypt(self, text: str) -> str:
+        return encrypt_value(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith("enc1:"):
+            return encrypted_text  # written before encryption was configured
+        return decrypt_value(encrypted_text)

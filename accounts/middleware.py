@@ -1,4 +1,4 @@
-"""Session policy (idle timeout, security stamp) and the mandatory second factor."""
+"""Session policy (idle and absolute lifetime, security stamp), the mandatory second factor, no-store caching."""
 
 import time
 
@@ -6,13 +6,25 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+
+from accounts.mfa import enrolment_url, has_required_factors, session_passed_second_factor
 
 SESSION_STAMP_KEY = "portal_security_stamp"
 LAST_SEEN_KEY = "portal_last_seen"
+SIGNED_IN_AT_KEY = "portal_signed_in_at"
+
+
+def start_session_policy(request, user) -> None:
+    """Called at every sign-in: the session remembers the stamp and its start."""
+    now = int(time.time())
+    request.session[SESSION_STAMP_KEY] = str(user.security_stamp)
+    request.session[SIGNED_IN_AT_KEY] = now
+    request.session[LAST_SEEN_KEY] = now
 
 
 class SessionPolicyMiddleware:
-    """Ends a session after the idle timeout, or when the user's security stamp changed (disable, sign-out)."""
+    """Ends a session after the idle timeout or the absolute lifetime, or when the user's stamp changed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -21,32 +33,76 @@ class SessionPolicyMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
-            last_seen = request.session.get(LAST_SEEN_KEY, now)
-            stamp = request.session.get(SESSION_STAMP_KEY)
-            expired = now - last_seen > settings.SESSION_IDLE_SECONDS
-            if expired or not user.is_active or (stamp is not None and stamp != str(user.security_stamp)):
+            session = request.session
+            last_seen = session.get(LAST_SEEN_KEY)
+            signed_in_at = session.get(SIGNED_IN_AT_KEY)
+            stamp = session.get(SESSION_STAMP_KEY)
+            if last_seen is None or signed_in_at is None or stamp is None:
+                # A session that did not pass through sign-in (should not happen): start its clocks now.
+                start_session_policy(request, user)
+            elif (
+                now - last_seen > settings.SESSION_IDLE_SECONDS
+                or now - signed_in_at > settings.SESSION_COOKIE_AGE
+                or stamp != str(user.security_stamp)
+                or not user.is_active
+            ):
                 logout(request)
             else:
-                request.session[LAST_SEEN_KEY] = now
-                if stamp is None:
-                    request.session[SESSION_STAMP_KEY] = str(user.security_stamp)
+                session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 
-_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/health/", "/csp-report/", "/api/", "/i18n/", "/calendar/")
+# Paths every signed-in user may reach: sign-in stages, sign-out, reset, invitations, static files.
+_ALWAYS_ALLOWED = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password/reset/",
+    "/accounts/invitation/",
+    "/static/",
+    "/health/",
+    "/csp-report/",
+    "/i18n/",
+    "/api/",  # the API decides itself: bearer tokens, or sessions that passed the second factor
+)
+# Paths a user without an enrolled factor may reach: enrolment and the re-authentication it asks for.
+_ENROLMENT = (
+    "/accounts/2fa/totp/activate/",
+    "/accounts/2fa/webauthn/add/",
+    "/accounts/2fa/recovery-codes/",
+    "/accounts/2fa/reauthenticate/",
+    "/accounts/reauthenticate/",
+)
 
 
 class RequireSecondFactorMiddleware:
-    """A signed-in user without an enrolled second factor can do nothing but enrol one."""
+    """A signed-in user without an enrolled factor can do nothing but enrol one; a session of a user with a
+    factor that did not pass it (a sign-in outside allauth's stages) is signed out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(_EXEMPT_PREFIXES):
-            from accounts.mfa import has_required_factors
-
+        if user is not None and user.is_authenticated and not request.path.startswith(_ALWAYS_ALLOWED):
             if not has_required_factors(user):
-                return redirect(reverse("mfa_activate_totp"))
+                if not request.path.startswith(_ENROLMENT):
+                    return redirect(enrolment_url(user))
+            elif not session_passed_second_factor(request):
+                logout(request)
+                return redirect(reverse("account_login"))
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Authenticated responses (pages and API) must not be kept by browsers or proxies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        authenticated = (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
+        if authenticated or request.path.startswith("/accounts/"):
+            add_never_cache_headers(response)
+        return response

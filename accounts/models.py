@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import unicodedata
 import uuid as uuidlib
 from datetime import timedelta
 
@@ -10,6 +11,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from operations.crypto import EncryptedCharField, EncryptedEmailField, keyed_hash
 
 
 class Role(models.TextChoices):
@@ -38,9 +41,14 @@ ROLE_RANK = {
 }
 
 
+def normalize_username(raw: str) -> str:
+    """The one spelling of a username: Unicode NFKC, trimmed, case-folded (used for sign-in and throttling)."""
+    return unicodedata.normalize("NFKC", raw or "").strip().casefold()
+
+
 class PortalUserManager(UserManager):
     def get_by_natural_key(self, username: str) -> "User":
-        return self.get(username__iexact=username.strip())
+        return self.get(username__iexact=normalize_username(username))
 
 
 class User(AbstractUser):
@@ -51,8 +59,13 @@ class User(AbstractUser):
         "participants.Agency", on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    # Personal contact fields are encrypted at rest; email_hash serves exact-match lookups.
+    first_name = EncryptedCharField(_("first name"), max_length=150, blank=True)
+    last_name = EncryptedCharField(_("last name"), max_length=150, blank=True)
+    email = EncryptedEmailField(_("e-mail address"), blank=True)
+    email_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=60, blank=True)
     is_contact_point = models.BooleanField(_("national contact point"), default=False)
     calendar_secret = models.CharField(max_length=64, blank=True, default="")
     # Bumped to end every session and token at once (disable, "sign out everywhere").
@@ -68,6 +81,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        # The lookup hash must never drift from the encrypted value, whoever writes the row.
+        self.email_hash = keyed_hash(self.email) if self.email else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def participant(self):
@@ -148,7 +169,8 @@ class Invitation(models.Model):
     """An invitation to open an account, sent by a focal point or the secretariat. No self sign-up."""
 
     token_hash = models.CharField(max_length=64, unique=True)
-    email = models.EmailField()
+    email = EncryptedEmailField(_("e-mail address"))
+    email_hash = models.CharField(max_length=64, db_index=True, default="", editable=False)
     agency = models.ForeignKey("participants.Agency", on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=20, choices=Role.choices)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -164,8 +186,24 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email}"
+        return f"Invitation {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.email_hash = keyed_hash(self.email) if self.email else ""
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SignInThrottle(models.Model):
+    """Failures counted per key (client IP, IP+username, username); locks back off exponentially, capped."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.failures}"
