@@ -5,6 +5,7 @@ from datetime import date
 
 import factory
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from accounts.models import Role
 from participants.models import Agency, Group, GroupMembership, Participant
@@ -130,3 +131,39 @@ def enrol_totp(user, secret: str = "JBSWY3DPEHPK3PXP"):
     if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         return
     TOTP.activate(user, secret)
+
+
+def mark_second_factor_done(client, user) -> None:
+    """Record in the client's session what allauth's MFA stage records after a correct TOTP code."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "username": user.username},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+
+
+_PLAIN_FORCE_LOGIN = Client.force_login
+
+
+def force_login_with_second_factor(client, user, backend=None):
+    """Test-client sign-in as after password AND second factor (conftest installs it as Client.force_login).
+
+    The portal signs out any session that did not pass the second factor, so a bare force_login would be
+    refused on every page; tests of that refusal use `force_login_without_second_factor`.
+    """
+    _PLAIN_FORCE_LOGIN(client, user, backend)
+    mark_second_factor_done(client, user)
+
+
+def force_login_without_second_factor(client, user, backend=None):
+    _PLAIN_FORCE_LOGIN(client, user, backend)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after authentication: the signed-in user is the audit actor for everything below.
     "audit.middleware.AuditContextMiddleware",
+    "accounts.middleware.NoStoreForSignedInMiddleware",
     "accounts.middleware.SessionPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -112,10 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sign-in -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ThrottledModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# Username sign-in only (allauth's own backend adds e-mail lookups we do not want: e-mail is encrypted).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -152,6 +151,16 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Throttled, audited variants of allauth's forms (accounts/forms.py); reset goes by username.
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.PortalLoginForm",
+    "reauthenticate": "accounts.forms.PortalReauthenticateForm",
+    "reset_password": "accounts.forms.UsernameResetPasswordForm",
+}
+# Django's generator: allauth's default would copy the (encrypted) e-mail into its EmailAddress table.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "django.contrib.auth.tokens.PasswordResetTokenGenerator"
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -164,6 +173,15 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Bali Process Portal"
 MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "accounts.forms.MfaReauthenticateForm",
+    "authenticate_webauthn": "accounts.forms.MfaAuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "accounts.forms.MfaReauthenticateWebAuthnForm",
+    "activate_totp": "accounts.forms.EnrolTOTPForm",
+    "add_webauthn": "accounts.forms.EnrolWebAuthnForm",
+}
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 MFA_PASSKEY_LOGIN_ENABLED = False
 USERSESSIONS_TRACK_ACTIVITY = True
