@@ -33,6 +33,8 @@ class JoinedFilterForm(forms.Form):
 
 
 class ParticipantForm(forms.ModelForm):
+    source_url = forms.URLField(label=_("Source"), required=False, assume_scheme="https")
+
     class Meta:
         model = Participant
         fields = ["name", "short_name", "code", "kind", "iso3", "four_eyes", "notes", "source_url"]

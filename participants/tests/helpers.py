@@ -26,3 +26,9 @@ def make_system_admin():
 
 def seed_demo():
     call_command("seed_demo", only=DEMO_SEEDERS, verbosity=0)
+
+
+def main_of(response) -> str:
+    """The page's <main> element only (the header names the signed-in user's participant)."""
+    page = response.content.decode()
+    return page.split('<main id="main"', 1)[1].split("</main>", 1)[0]
