@@ -56,7 +56,9 @@ def test_soms_are_not_in_the_annex_but_among_the_meetings_held(report):
         ("5th AHG Senior Officials' Meeting", "Sydney", "12 October 2011"),
         ("6th AHG Senior Officials' Meeting", "Bali", "1 June 2012"),
     ]
-    assert [(e.title, e.dates_label) for e in report.scheduled] == [("7th AHG Senior Officials' Meeting", "5 March 2013")]
+    assert [(e.title, e.dates_label) for e in report.scheduled] == [
+        ("7th AHG Senior Officials' Meeting", "5 March 2013")
+    ]
 
 
 def test_rilon_meetings_are_grouped_by_city_with_their_dates(report):
@@ -121,7 +123,9 @@ def test_a_restricted_document_is_absent_from_the_members_report_and_present_for
 def test_pdf_reads_back_with_title_annex_and_page_numbers(report):
     reader = PdfReader(io.BytesIO(render_pdf(report)))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    assert "Ad Hoc Group Progress Report by the Co-Chairs" in " ".join(reader.pages[0].extract_text().replace("-\n", "-").split())
+    assert "Ad Hoc Group Progress Report by the Co-Chairs" in " ".join(
+        reader.pages[0].extract_text().replace("-\n", "-").split()
+    )
     assert "Colombo (11 May 2011, 22 August 2011, 29 February 2012, 7 November 2012)" in text
     assert "23-26 April 2012" in text and "New Delhi" in text
     assert f"2 / {len(reader.pages)}" in reader.pages[1].extract_text()
@@ -150,7 +154,9 @@ def test_docx_reads_back_with_headings_and_tables(report):
 def test_command_writes_each_format_and_audits_it(seeded, tmp_path):
     for fmt in ("html", "pdf", "docx"):
         output = tmp_path / f"report.{fmt}"
-        call_command("progress_report", "--from", "2011-03-01", "--to", "2013-03-05", "--format", fmt, "--output", str(output))
+        call_command(
+            "progress_report", "--from", "2011-03-01", "--to", "2013-03-05", "--format", fmt, "--output", str(output)
+        )
         assert output.stat().st_size > 1000
     assert AuditEntry.objects.filter(verb="meetings.progress_report.generated").count() == 3
     assert "Negombo" in (tmp_path / "report.html").read_text()
@@ -159,8 +165,19 @@ def test_command_writes_each_format_and_audits_it(seeded, tmp_path):
 def test_command_as_a_user_shows_that_users_view(seeded, tmp_path):
     colombo_rilon_user()
     output = tmp_path / "mine.html"
-    call_command("progress_report", "--from", "2011-03-01", "--to", "2013-03-05", "--format", "html",
-                 "--output", str(output), "--as", "colombo-analyst")
+    call_command(
+        "progress_report",
+        "--from",
+        "2011-03-01",
+        "--to",
+        "2013-03-05",
+        "--format",
+        "html",
+        "--output",
+        str(output),
+        "--as",
+        "colombo-analyst",
+    )
     assert RESTRICTED in output.read_text()
 
 
