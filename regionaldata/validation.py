@@ -50,7 +50,7 @@ class Report:
     def ok(self) -> bool:
         return self.error_count == 0
 
-    def add(self, problems: list[Problem], *, total: int | None = None, warning: bool = False) -> None:
+    def add(self, problems: list[Problem], total: int | None = None, *, warning: bool = False) -> None:
         if warning:
             self.warnings.extend(problems[:MAX_REPORTED])
             return

@@ -101,7 +101,11 @@ def _dataset(code: str):
 
 @require_GET
 @login_required
-def dataset_detail(request, code: str, *, report=None, status: int = 200):
+def dataset_detail(request, code: str):
+    return _render_dataset(request, code)
+
+
+def _render_dataset(request, code: str, *, report=None, status: int = 200):
     dataset = _dataset(code)
     submissions = queries.visible_submissions(request.user).filter(dataset=dataset)
     may_submit = services.may_submit_for(request.user, dataset)
@@ -158,7 +162,7 @@ def upload(request, code: str):
         messages.info(request, _("The file is large: it is being processed in the background."))
         return redirect("job-detail", job_id=result.file.job_id)
     elif not result.report.ok:
-        return dataset_detail(request, code, report=result.report, status=422)
+        return _render_dataset(request, code, report=result.report, status=422)
     else:
         messages.success(
             request,
