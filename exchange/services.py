@@ -119,6 +119,13 @@ def _check_anonymous_group(actor, group) -> None:
         raise ValidationError({"anonymous_group": _("You can only appear as a member of a group you belong to.")})
 
 
+def _check_restricted_kind(kind: str, distribution: str) -> None:
+    if kind in RESTRICTED_KINDS and distribution in (Distribution.MEMBERS, Distribution.PUBLIC):
+        raise ValidationError(
+            {"distribution": _("A vulnerability notice goes to the originator or named recipients only.")}
+        )
+
+
 # --- Search index and facets ------------------------------------------------------------------
 
 
@@ -199,15 +206,16 @@ def create_item(
         kind,
         {
             "title": title,
-            "tags": list(tags),
+            "tags": tags,
             "details": details or {},
-            "countries": list(countries),
-            "nationalities": list(nationalities),
-            "routes": list(routes),
+            "countries": countries,
+            "nationalities": nationalities,
+            "routes": routes,
         },
     )
     if anonymous:
         _check_anonymous_group(actor, anonymous_group)
+    _check_restricted_kind(kind, distribution)
     item = Item(
         kind=kind,
         summary=summary,
@@ -265,10 +273,7 @@ def _jsonable(values: dict) -> dict:
 
 def share_item(*, item: Item, actor, distribution: str, tlp: str, recipient_keys) -> Item:
     """Change who sees an item: narrowing at any time, widening by the originator only."""
-    if item.kind in RESTRICTED_KINDS and distribution in (Distribution.MEMBERS, Distribution.PUBLIC):
-        raise ValidationError(
-            {"distribution": _("A vulnerability notice goes to the originator or named recipients only.")}
-        )
+    _check_restricted_kind(item.kind, distribution)
     with transaction.atomic():
         item = sharing.change_sharing(
             item, actor=actor, distribution=distribution, tlp=tlp, recipient_keys=recipient_keys
