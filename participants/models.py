@@ -150,6 +150,12 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.participant.display_name})"
 
+    def clean(self) -> None:
+        if self.located_in and not (
+            len(self.located_in) == 3 and self.located_in.isalpha() and self.located_in.isupper()
+        ):
+            raise ValidationError({"located_in": _("Give a three-letter ISO 3166-1 alpha-3 code, for example LKA.")})
+
 
 class Group(models.Model):
     """A named set of agencies and/or whole participants with a purpose. Groups do not nest."""

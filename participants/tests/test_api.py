@@ -147,3 +147,16 @@ def test_the_schema_documents_the_endpoints(client, personas):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
     for path in ("/api/v1/participants/", "/api/v1/agencies/{uuid}/", "/api/v1/groups/{uuid}/members/"):
         assert path in schema
+
+
+def test_bad_values_answer_400_naming_the_field(client, personas):
+    sign_in(client, make_secretariat())
+    response = _json(client, "patch", f"/api/v1/agencies/{personas.alpha_agency.uuid}/", {"located_in": "L1"})
+    assert response.status_code == 400 and "located_in" in response.json()["error"]["fields"]
+    response = _json(
+        client,
+        "post",
+        f"/api/v1/groups/{personas.rilon.uuid}/members/",
+        {"participant": "gam", "since": "2013-01-01", "until": "2012-01-01"},
+    )
+    assert response.status_code == 400 and "until" in response.json()["error"]["fields"]
