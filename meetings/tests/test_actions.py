@@ -1,4 +1,4 @@
-"""Agreed actions: tracker filters, overdue flags, progress by responsible participants, reminders without duplicates."""
+"""Agreed actions: tracker filters, overdue flags, progress by the responsible, reminders without duplicates."""
 
 from datetime import date, timedelta
 
