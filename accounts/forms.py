@@ -126,6 +126,10 @@ class _ThrottledWebAuthnMixin:
         except ValidationError:
             _failed(self.method, keys, ip=ip, user=self.user)
             raise
+        except (KeyError, ValueError, TypeError) as error:
+            # A malformed assertion is a failed attempt too (allauth would answer 500).
+            _failed(self.method, keys, ip=ip, user=self.user)
+            raise ValidationError(gettext("The security key's answer was not valid."), code="invalid") from error
         throttle.record_success(keys[:1])
         return authenticator
 

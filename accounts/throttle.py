@@ -29,7 +29,7 @@ FORGET_AFTER = timedelta(hours=1)
 @dataclass(frozen=True)
 class Key:
     scope: str
-    free: int  # failures allowed before the first lock
+    free: int  # the failure that starts the first lock (5: four are free, the fifth locks for 30 s)
 
     def digest(self, *parts: str) -> str:
         raw = "\x1f".join((self.scope, *parts))
@@ -91,11 +91,11 @@ _FREE = {
 
 
 def lock_seconds(failures: int, free: int) -> int:
-    """0 within the allowance, then 30 s, 60 s, 120 s ... up to 15 minutes."""
+    """0 before the threshold, then 30 s, 60 s, 120 s ... up to 15 minutes."""
     excess = failures - free
-    if excess <= 0:
+    if excess < 0:
         return 0
-    return min(MAX_LOCK_SECONDS, BASE_LOCK_SECONDS * 2 ** min(excess - 1, 16))
+    return min(MAX_LOCK_SECONDS, BASE_LOCK_SECONDS * 2 ** min(excess, 16))
 
 
 def seconds_locked(keys: list[str]) -> int:
