@@ -124,7 +124,9 @@ def notify_comment(comment_id: int) -> int:
     author = _fresh(comment.item.author)
     if not author.is_active or not can_see(author, comment.item) or not can_see_content(author, comment.item):
         return 0
-    _, created = Notification.objects.get_or_create(user=author, item=comment.item, verb=f"commented:{comment.pk}")
+    _notification, created = Notification.objects.get_or_create(
+        user=author, item=comment.item, verb=f"commented:{comment.pk}"
+    )
     return int(created)
 
 
@@ -163,7 +165,7 @@ def notify_rfi(rfi_id: int) -> int:
             if not can_see(_fresh(user), rfi):
                 continue
             with transaction.atomic():
-                _, created = Notification.objects.get_or_create(user=user, rfi=rfi, verb="asked")
+                _notification, created = Notification.objects.get_or_create(user=user, rfi=rfi, verb="asked")
                 if created:
                     subject, body = _rfi_email(rfi, user, overdue=False)
                     enqueue_email(
@@ -239,7 +241,7 @@ def send_digests(now=None) -> int:
             continue
         blocks = []
         for notification in pending:
-            _, lines = email_lines_for_item(notification.item, user)
+            _subject, lines = email_lines_for_item(notification.item, user)
             blocks.append("\n".join(lines))
         body = _("New in the Bali Process Portal for you:") + "\n\n" + "\n\n".join(blocks)
         with transaction.atomic():

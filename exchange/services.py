@@ -524,6 +524,7 @@ def answer_rfi(
     """One answer with its own sharing: the requester (and its agency), or every addressee as well."""
     if not can_see(actor, rfi):
         raise Http404
+    rfi = RequestForInformation.objects.select_related("author").get(pk=rfi.pk)
     if rfi.state != RequestForInformation.State.OPEN or rfi.status != Status.PUBLISHED:
         raise PermissionDenied(_("This request is closed."))
     if reply_to is not None and reply_to.rfi_id != rfi.pk:
