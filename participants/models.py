@@ -39,6 +39,10 @@ def partial_date_iso(value: date | None, precision: str) -> str:
     return value.isoformat()
 
 
+# Path segments under /participants/ that a participant code must not shadow.
+RESERVED_CODES = frozenset({"new", "groups", "agencies"})
+
+
 class Participant(models.Model):
     class Kind(models.TextChoices):
         STATE = "state", _("State")
@@ -84,6 +88,10 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.code in RESERVED_CODES:
+            raise ValidationError({"code": _("This code is reserved by the portal's addresses; choose another.")})
 
     @property
     def display_name(self) -> str:

@@ -161,3 +161,29 @@ def test_a_past_member_no_longer_sees_hidden_membership(client, personas, hidden
     sign_in(client, personas.bea_analyst)
     page = main_of(client.get(reverse("participants:group_detail", kwargs={"slug": "quiet"})))
     assert "Alphaland Immigration" not in page
+
+
+def test_a_hidden_ad_hoc_group_does_not_leak_through_the_directory_filter(client, personas):
+    ahg = GroupFactory(name="Ad Hoc Group", slug="ahg", kind=Group.Kind.AD_HOC_GROUP, hidden_membership=True)
+    add_member(ahg, participant=personas.alpha)
+    sign_in(client, personas.gus_outsider)
+    page = main_of(client.get(reverse("participants:directory"), {"ahg": "yes"}))
+    assert "Alphaland" not in page
+    sign_in(client, personas.alan_analyst)  # a member sees the filter work
+    page = main_of(client.get(reverse("participants:directory"), {"ahg": "yes"}))
+    assert "Alphaland" in page
+
+
+def test_list_pages_keep_a_fixed_number_of_queries(client, personas, django_assert_max_num_queries):
+    for n in range(30):
+        participant = ParticipantFactory(name=f"Extra {n}", code=f"x{n}")
+        agency = AgencyFactory(participant=participant)
+        add_member(personas.rilon, agency=agency)
+    sign_in(client, personas.ben_viewer)
+    client.get(reverse("participants:directory"))  # warm the session
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("participants:directory")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("participants:group_detail", kwargs={"slug": "test-rilon"})).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("participants:group_list")).status_code == 200

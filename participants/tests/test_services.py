@@ -219,3 +219,9 @@ def test_form_errors_name_the_field(client, personas):
         {"name": "X", "kind": "other", "located_in": "L1"},
     )
     assert "Located in (ISO alpha-3)" in response.content.decode()
+
+
+def test_codes_that_would_shadow_a_page_are_refused(personas):
+    with pytest.raises(ValidationError) as error:
+        services.participant_create(actor=make_secretariat(), name="Groupsland", code="groups", kind="state")
+    assert "code" in error.value.message_dict
