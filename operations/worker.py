@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 
 
 def stale_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "WORKER_STALE_SECONDS", 60))
+    seconds = getattr(settings, "WORKER_STALE_SECONDS", None) or os.environ.get("WORKER_STALE_SECONDS") or 60
+    return timedelta(seconds=float(seconds))
 
 
 def beat(worker_id: str) -> None:
