@@ -189,6 +189,6 @@ def test_command_as_a_user_shows_that_users_view(seeded, tmp_path):
         (["--from", "2011-03-01", "--to", "2013-03-05", "--as", "nobody-here"], "--as: there is no user 'nobody-here'"),
     ],
 )
-def test_command_rejects_bad_arguments_with_a_clear_error(seeded, tmp_path, args, message):
+def test_command_rejects_bad_arguments_with_a_clear_error(db, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("progress_report", *args, "--format", "html", "--output", str(tmp_path / "r.html"))
