@@ -53,3 +53,53 @@ def login(client):
         return sign_in(client, user)
 
     return _login
+
+
+@pytest.fixture
+def amy(personas):
+    """A focal point of Alphaland outside the agency that wrote the anonymous document."""
+    return UserFactory(username="amy", agency=personas.alpha_other_agency, role=Role.FOCAL_POINT)
+
+
+@pytest.fixture
+def documents(personas):
+    """An AMBER document only Alphaland sees, a members' document of Betaland, and an anonymous one."""
+    from audit.services import diff, record
+    from documents.models import Document
+    from sharing.models import TLP, Distribution
+    from sharing.services import create_shared
+
+    secret = create_shared(
+        Document(title="Secret plan", distribution=Distribution.ORIGINATOR, tlp=TLP.AMBER),
+        actor=personas.alan_analyst,
+        publish=True,
+    )
+    record(
+        "documents.document.changed",
+        actor=personas.alan_analyst,
+        target=secret,
+        changes=diff({"title": "Secret plan Zulu"}, {"title": "Secret plan Yankee"}),
+    )
+    members = create_shared(
+        Document(title="Members paper", distribution=Distribution.MEMBERS, tlp=TLP.GREEN),
+        actor=personas.bea_analyst,
+        publish=True,
+    )
+    anonymous = create_shared(
+        Document(
+            title="Anonymous tip",
+            distribution=Distribution.MEMBERS,
+            tlp=TLP.GREEN,
+            anonymous=True,
+            anonymous_group=personas.rilon,
+        ),
+        actor=personas.alan_analyst,
+        publish=True,
+    )
+    record(
+        "documents.document.changed",
+        actor=personas.alan_analyst,
+        target=anonymous,
+        changes=diff({"title": "Anonymous tip"}, {"title": "Anonymous tip Kilo"}),
+    )
+    return {"secret": secret, "members": members, "anonymous": anonymous}
