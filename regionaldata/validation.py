@@ -128,7 +128,7 @@ def parse_json(rows: list) -> pl.DataFrame:
 
 
 SDMX_COLUMNS = {"time_period": "period", "obs_value": "value"}
-SDMX_IGNORED = ("dataflow", "structure", "structure_id", "action", "freq", "reporting", "obs_status")
+SDMX_IGNORED = ("dataflow", "structure", "structure_id", "action", "freq", "reporting", "obs_status", "quality_note")
 
 
 def parse_sdmx_csv(content: bytes) -> pl.DataFrame:
