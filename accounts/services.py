@@ -43,7 +43,7 @@ def _bump_stamp(user: User) -> None:
 # --- Invitations ----------------------------------------------------------------------------
 
 
-def invitation_send(*, actor: User, email: str, agency, role: str) -> Invitation | None:
+def invitation_send(*, actor: User, email: str, agency, role: str) -> Invitation:
     """Invite someone into an agency with a role; the answer never tells whether the address has an account."""
     if not permissions.manages_users(actor) or not permissions.may_invite_into(actor, agency):
         raise PermissionDenied(_("You may not invite users into this agency."))
@@ -52,70 +52,71 @@ def invitation_send(*, actor: User, email: str, agency, role: str) -> Invitation
     email = User.objects.normalize_email(email.strip())
     with transaction.atomic():
         existing = User.objects.filter(email_hash=keyed_hash(email)).first()
-        if existing is not None:
-            # Same answer for the inviter; the holder of the address hears about it instead.
-            record("accounts.invitation.declined_existing", actor=actor, target=existing, extra={"role": role})
-            if existing.is_active:
-                enqueue_email(
-                    recipient=existing,
-                    subject=_("Someone tried to invite you to the Bali Process Portal"),
-                    body=_(
-                        "%(who)s tried to invite this address to the portal, but you already have an account. "
-                        "Sign in at %(url)s. If you forgot your password, use 'Forgot your password?'."
-                    )
-                    % {"who": actor.username, "url": settings.PORTAL_BASE_URL + reverse("account_login")},
-                    dedup_key=f"accounts.invitation.existing:{existing.pk}:{timezone.now():%Y%m%d%H}",
-                )
-            return None
-        raw = secrets.token_urlsafe(32)
-        invitee = User(
-            username=f"invited-{uuidlib.uuid4().hex[:16]}",
-            email=email,
-            agency=agency,
-            role=role,
-        )
-        invitee.set_unusable_password()
-        invitee.full_clean(exclude=["password"])
-        invitee.save()
         invitation = Invitation(
-            token_hash=hash_secret(raw),
+            token_hash=hash_secret(secrets.token_urlsafe(32)),
             email=email,
             agency=agency,
             role=role,
             invited_by=actor,
             expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
-            accepted_user=invitee,
         )
+        if existing is None:
+            raw = secrets.token_urlsafe(32)
+            invitation.token_hash = hash_secret(raw)
+            invitee = User(username=f"invited-{uuidlib.uuid4().hex[:16]}", email=email, agency=agency, role=role)
+            invitee.set_unusable_password()
+            invitee.full_clean(exclude=["password"])
+            invitee.save()
+            invitation.accepted_user = invitee
         invitation.full_clean(exclude=["accepted_user"])
         invitation.save()
+        # The same entry either way: the inviter's participant must not learn that the address has an account.
         record(
             "accounts.invitation.sent",
             actor=actor,
-            target=invitee,
+            target=invitation,
             target_participant_id=agency.participant_id,
-            extra={"invitation": invitation.pk, "role": role, "agency": agency.pk},
+            extra={"role": role, "agency": agency.pk},
         )
-        link = settings.PORTAL_BASE_URL + reverse("accounts:accept_invitation", kwargs={"token": raw})
-        enqueue_email(
-            recipient=invitee,
-            subject=_("Your invitation to the Bali Process Cooperation Portal"),
-            body=_(
-                "%(who)s invited you to the Bali Process Cooperation Portal as %(role)s of %(agency)s.\n\n"
-                "Open this link within %(days)d days to choose your username and password; you will then "
-                "set up an authenticator app:\n%(link)s\n"
+        if existing is None:
+            _mail_invitation(actor=actor, invitation=invitation, raw=raw)
+        elif existing.is_active:
+            # The holder of the address hears about it instead; the invitation itself can never be accepted.
+            enqueue_email(
+                recipient=existing,
+                subject=_("Someone tried to invite you to the Bali Process Portal"),
+                body=_(
+                    "%(who)s tried to invite this address to the portal, but you already have an account. "
+                    "Sign in at %(url)s. If you forgot your password, use 'Forgot your password?'."
+                )
+                % {"who": actor.username, "url": settings.PORTAL_BASE_URL + reverse("account_login")},
+                dedup_key=f"accounts.invitation.existing:{invitation.pk}",
             )
-            % {
-                "who": actor.username,
-                "role": Role(role).label,
-                "agency": agency.name,
-                "days": INVITATION_DAYS,
-                "link": link,
-            },
-            dedup_key=f"accounts.invitation:{invitation.pk}",
-            target_type="accounts.invitation",
-            target_id=str(invitation.pk),
-        )
     return invitation
+
+
+def _mail_invitation(*, actor: User, invitation: Invitation, raw: str) -> None:
+    agency = invitation.agency
+    link = settings.PORTAL_BASE_URL + reverse("accounts:accept_invitation", kwargs={"token": raw})
+    enqueue_email(
+        recipient=invitation.accepted_user,
+        subject=_("Your invitation to the Bali Process Cooperation Portal"),
+        body=_(
+            "%(who)s invited you to the Bali Process Cooperation Portal as %(role)s of %(agency)s.\n\n"
+            "Open this link within %(days)d days to choose your username and password; you will then "
+            "set up an authenticator app:\n%(link)s\n"
+        )
+        % {
+            "who": actor.username,
+            "role": Role(invitation.role).label,
+            "agency": agency.name,
+            "days": INVITATION_DAYS,
+            "link": link,
+        },
+        dedup_key=f"accounts.invitation:{invitation.pk}",
+        target_type="accounts.invitation",
+        target_id=str(invitation.pk),
+    )
 
 
 def open_invitation(raw_token: str) -> Invitation | None:

@@ -106,9 +106,10 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     _manager_required(request)
-    users = queries.manageable_users(request.user)
     return render(
-        request, "accounts/user_list.html", {"users": users, "invite_form": InvitationForm(actor=request.user)}
+        request,
+        "accounts/user_list.html",
+        {"users": queries.manageable_users(request.user), "invitations": queries.open_invitations(request.user)},
     )
 
 
