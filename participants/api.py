@@ -69,7 +69,7 @@ class MembershipOut(serializers.ModelSerializer):
 
     class Meta:
         model = GroupMembership
-        fields = ["agency", "participant", "role", "since", "since_precision", "until", "until_precision", "note"]
+        fields = ["id", "agency", "participant", "role", "since", "since_precision", "until", "until_precision", "note"]
 
     def get_participant(self, obj) -> str:
         return (obj.agency.participant if obj.agency_id else obj.participant).code
@@ -184,6 +184,12 @@ class MembershipIn(StrictSerializer):
         if bool(attrs.get("agency")) == bool(attrs.get("participant")):
             raise serializers.ValidationError({"agency": ["Give exactly one of agency or participant."]})
         return attrs
+
+
+class MembershipEndIn(StrictSerializer):
+    until = serializers.DateField()
+    until_precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.DAY)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -382,3 +388,19 @@ class GroupMembershipApi(GenericAPIView):
         data.is_valid(raise_exception=True)
         services.group_add_member(actor=request.user, group=group, **data.validated_data)
         return Response(GroupDetailOut(group, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class GroupMembershipEndApi(GenericAPIView):
+    serializer_class = MembershipEndIn
+
+    @extend_schema(request=MembershipEndIn, responses=GroupDetailOut)
+    def post(self, request: Request, uuid, membership_id: int) -> Response:
+        group = Group.objects.filter(uuid=uuid).first()
+        _require_manager(request)  # membership ids of hidden groups are never shown to others
+        membership = group.memberships.filter(pk=membership_id).first() if group else None
+        if membership is None:
+            raise Http404
+        data = MembershipEndIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.group_end_membership(actor=request.user, membership=membership, **data.validated_data)
+        return Response(GroupDetailOut(group, context={"request": request}).data)

@@ -11,4 +11,9 @@ urlpatterns = [
     path("groups/", api.GroupListApi.as_view(), name="api-group-list"),
     path("groups/<uuid:uuid>/", api.GroupDetailApi.as_view(), name="api-group-detail"),
     path("groups/<uuid:uuid>/members/", api.GroupMembershipApi.as_view(), name="api-group-members"),
+    path(
+        "groups/<uuid:uuid>/members/<int:membership_id>/end/",
+        api.GroupMembershipEndApi.as_view(),
+        name="api-group-member-end",
+    ),
 ]

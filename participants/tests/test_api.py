@@ -74,6 +74,7 @@ def test_hidden_group_members_are_shown_to_members(client, personas, hidden_grou
 @pytest.mark.parametrize("persona", ["alice_focal", "alan_analyst", "ben_viewer"])
 def test_writes_are_refused_to_non_managers(client, personas, persona):
     sign_in(client, getattr(personas, persona))
+    membership = personas.rilon.memberships.first()
     attempts = [
         ("post", "/api/v1/participants/", {"code": "x", "name": "X", "kind": "state"}),
         ("patch", f"/api/v1/participants/{personas.alpha.uuid}/", {"name": "Renamed"}),
@@ -87,6 +88,7 @@ def test_writes_are_refused_to_non_managers(client, personas, persona):
         ("post", "/api/v1/groups/", {"name": "X", "slug": "x", "kind": "other"}),
         ("patch", f"/api/v1/groups/{personas.rilon.uuid}/", {"hidden_membership": True}),
         ("post", f"/api/v1/groups/{personas.rilon.uuid}/members/", {"participant": "gam", "since": "2013-01-01"}),
+        ("post", f"/api/v1/groups/{personas.rilon.uuid}/members/{membership.pk}/end/", {"until": "2013-01-01"}),
     ]
     for method, url, payload in attempts:
         response = _json(client, method, url, payload)
@@ -95,6 +97,8 @@ def test_writes_are_refused_to_non_managers(client, personas, persona):
     personas.alpha.refresh_from_db()
     assert personas.alpha.name == "Alphaland" and personas.alpha.status == "member"
     assert not Group.objects.filter(slug="x").exists()
+    membership.refresh_from_db()
+    assert membership.until is None
 
 
 def test_the_secretariat_writes_through_the_api(client, personas):
@@ -117,7 +121,13 @@ def test_the_secretariat_writes_through_the_api(client, personas):
         client, "post", f"/api/v1/groups/{personas.rilon.uuid}/members/", {"participant": "del", "since": "2013-04-01"}
     )
     assert response.status_code == 201
-    assert "del" in {row["participant"] for row in response.json()["members"]}
+    added = next(row for row in response.json()["members"] if row["participant"] == "del")
+    response = _json(
+        client, "post", f"/api/v1/groups/{personas.rilon.uuid}/members/{added['id']}/end/", {"until": "2014-08-06"}
+    )
+    assert response.status_code == 200
+    ended = next(row for row in response.json()["members"] if row["id"] == added["id"])
+    assert ended["until"] == "2014-08-06"
     assert AuditEntry.objects.filter(verb="participants.group.member_added").exists()
 
 
