@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after authentication: the signed-in user is the audit actor for everything below.
     "audit.middleware.AuditContextMiddleware",
-    "accounts.middleware.NoStoreForSignedInMiddleware",
+    "accounts.middleware.SecurityHeadersMiddleware",
     "accounts.middleware.SessionPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
