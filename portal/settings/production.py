@@ -20,3 +20,12 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # (schemathesis), while the deploy check stays about deployment hygiene.
 SPECTACULAR_SETTINGS = {**SPECTACULAR_SETTINGS, "ENABLE_DJANGO_DEPLOY_CHECK": False}  # noqa: F405
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+# --- Operations (docs/operations.md) --------------------------------------------------------
+# /health/ must not be redirected to HTTPS when the load balancer probes the app server directly.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Prometheus: a bearer secret and/or the monitoring networks; /metrics/ answers 404 when neither is set.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = [part.strip() for part in env_str("METRICS_ALLOWED_IPS", "").split(",") if part.strip()]
+# A worker whose heartbeat is older than this is dead: its running task is re-queued.
+WORKER_STALE_SECONDS = int(env_str("WORKER_STALE_SECONDS", "60"))
+# The backup key is read from the environment by `manage.py backup` only (deploy/backup.env.example).

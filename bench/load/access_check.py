@@ -1,0 +1,67 @@
+"""Access checker: no response of the load run showed a user something the sharing rules hide from them.
+
+    DATABASE_URL=... .venv/bin/python bench/load/access_check.py var/bench/run1/samples.jsonl
+
+For every sampled item response (page or API): 200 only if the document is in `visible_to(user)`, and 404
+if it is not (never 403, never 200). For every sampled list or search body: every document linked is in
+`visible_to(user)`. Exits non-zero on any violation.
+"""
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+
+import django  # noqa: E402
+
+django.setup()
+
+from accounts.models import User  # noqa: E402
+from documents.models import Document  # noqa: E402
+from sharing.rules import visible_to  # noqa: E402
+
+
+def main(path: str) -> int:
+    users: dict[str, User] = {}
+    visible_cache: dict[tuple[str, str], bool] = {}
+    counts, violations = Counter(), []
+
+    def visible(username: str, uuid: str) -> bool:
+        key = (username, uuid)
+        if key not in visible_cache:
+            user = users.setdefault(username, User.objects.select_related("agency__participant").get(username=username))
+            visible_cache[key] = visible_to(Document, user).filter(uuid=uuid).exists()
+        return visible_cache[key]
+
+    for line in Path(path).read_text().splitlines():
+        sample = json.loads(line)
+        if "uuid" in sample:
+            counts["item responses"] += 1
+            allowed = visible(sample["user"], sample["uuid"])
+            status = sample["status"]
+            if status >= 500:
+                continue  # a server error shows nothing; it is counted by the load report
+            if (allowed and status != 200) or (not allowed and status != 404):
+                violations.append(
+                    f"{sample['kind']}: {sample['user']} got {status} for {sample['uuid']} (visible={allowed})"
+                )
+            counts["hidden items answered 404"] += int(not allowed and status == 404)
+        else:
+            counts["list bodies"] += 1
+            for uuid in sample["uuids"]:
+                counts["list entries"] += 1
+                if uuid and not visible(sample["user"], uuid):
+                    violations.append(f"{sample['kind']}: {sample['user']} was shown {uuid} in a list")
+    print(json.dumps({**counts, "violations": len(violations)}))
+    for violation in violations[:50]:
+        print("VIOLATION", violation)
+    return 1 if violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

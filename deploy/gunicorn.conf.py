@@ -1,0 +1,27 @@
+"""gunicorn settings for the portal (deploy/systemd/portal-web.service uses this file).
+
+Sizing: sync workers are the simple, robust choice for a server-rendered Django app; use
+2 x cores + 1 workers with 2 threads each (gthread), so a slow client or a slow query does not hold a
+whole process. Each worker keeps one database connection per thread (CONN_MAX_AGE=60 with health checks),
+so workers x threads x app servers must stay below PostgreSQL's max_connections minus the task workers
+(or put PgBouncer in transaction mode in front).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000  # recycle workers now and then (memory growth in third-party code)
+max_requests_jitter = 200
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Access logging is done by the app (JSON with the request id, no query strings); gunicorn logs errors only.
+accesslog = None
+errorlog = "-"
+loglevel = "warning"
+limit_request_line = 8190
