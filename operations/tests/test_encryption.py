@@ -116,6 +116,21 @@ def test_rotate_keys_re_encrypts_every_row_and_is_idempotent(personas, settings)
 
 
 @pytest.mark.django_db
+def test_rotate_keys_also_re_encrypts_the_mfa_secrets(personas, settings):
+    from allauth.mfa.models import Authenticator
+
+    from portal.testing import enrol_totp
+
+    enrol_totp(personas.alan_analyst)
+    settings.FIELD_ENCRYPTION_KEYS = f"{NEW_KEY},{OLD_KEY}"
+    call_command("rotate_keys", stdout=io.StringIO(), stderr=io.StringIO())
+    secret = Authenticator.objects.get(user=personas.alan_analyst).data["secret"]
+    assert secret.startswith(f"enc1:{crypto.key_id(base64.urlsafe_b64decode(NEW_KEY))}:")
+    settings.FIELD_ENCRYPTION_KEYS = NEW_KEY
+    assert crypto.decrypt_value(secret) == "JBSWY3DPEHPK3PXP"
+
+
+@pytest.mark.django_db
 def test_rotate_keys_reports_values_no_key_can_decrypt(personas, settings):
     with connection.cursor() as cursor:
         cursor.execute(

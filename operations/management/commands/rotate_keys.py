@@ -8,7 +8,15 @@ is updated only if it did not change meanwhile.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from operations.crypto import PREFIX, DecryptionError, decrypt_value, encrypt_value, encrypted_fields, encryption_keys
+from operations.crypto import (
+    PREFIX,
+    DecryptionError,
+    decrypt_value,
+    encrypt_value,
+    encrypted_fields,
+    encryption_keys,
+    is_current,
+)
 from operations.progress import cli_progress
 
 BATCH = 500
@@ -56,9 +64,39 @@ class Command(BaseCommand):
                     last_pk = rows[-1][0]
                     bar.update(len(rows))
             self.stdout.write(f"{label}: {total} value(s) to re-encrypt")
+        rotated += self._rotate_embedded(failures)
         if failures:
             raise CommandError(
                 f"{len(failures)} value(s) could not be decrypted with any configured key:\n  "
                 + "\n  ".join(failures[:50])
             )
         self.stdout.write(f"Re-encrypted {rotated} value(s) with key {current_id}.")
+
+    def _rotate_embedded(self, failures: list[str]) -> int:
+        """Encrypted strings inside JSON columns (allauth's MFA secrets, encrypted by the accounts adapter)."""
+        from allauth.mfa.models import Authenticator
+
+        def rotate(value):
+            if isinstance(value, str) and value.startswith(f"{PREFIX}:") and not is_current(value):
+                return encrypt_value(decrypt_value(value))
+            if isinstance(value, dict):
+                return {key: rotate(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [rotate(item) for item in value]
+            return value
+
+        rotated = 0
+        for pk in Authenticator.objects.order_by("pk").values_list("pk", flat=True):
+            with transaction.atomic():
+                authenticator = Authenticator.objects.select_for_update().get(pk=pk)
+                try:
+                    fresh = rotate(authenticator.data)
+                except DecryptionError as error:
+                    failures.append(f"mfa.Authenticator.data row {pk}: {error}")
+                    continue
+                if fresh != authenticator.data:
+                    authenticator.data = fresh
+                    authenticator.save(update_fields=["data"])
+                    rotated += 1
+        self.stdout.write(f"mfa.Authenticator.data: {rotated} value(s) re-encrypted")
+        return rotated
