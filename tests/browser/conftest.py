@@ -129,14 +129,20 @@ def sign_in(page, username: str, password: str, secret: str = DEMO_TOTP_SECRET) 
         page.wait_for_load_state()
 
 
+_AXE = Axe()
+
+
+def accessibility_violations(page) -> list[str]:
+    """The serious and critical axe-core violations on the current page, one line each."""
+    results = _AXE.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response.get("violations", [])
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
 def assert_accessible(page, *, label: str = "") -> None:
     """No serious or critical axe-core violation on the current page."""
-    results = Axe().run(page)
-    bad = [
-        violation
-        for violation in results.response.get("violations", [])
-        if violation.get("impact") in ("serious", "critical")
-    ]
-    assert not bad, f"{label or page.url}: " + "; ".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in bad
-    )
+    bad = accessibility_violations(page)
+    assert not bad, f"{label or page.url}: " + "; ".join(bad)
