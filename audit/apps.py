@@ -1,10 +1,13 @@
 import functools
 import logging
+from datetime import timedelta
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("audit")
+# The worker signs the chain head this often (DESIGN.md: at least every 5 minutes).
+CHECKPOINT_PERIOD = timedelta(minutes=5)
 
 # Commands that never write audit entries or run before/without the audit tables; verify_audit must
 # never sign what it is checking.
@@ -80,7 +83,10 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.queries import can_read_trail
+        from audit.tasks import sign_chain_head
+        from operations.schedule import register_periodic
         from portal.nav import NavEntry, register_nav
 
         install_command_checkpoint()
+        register_periodic(sign_chain_head, every=CHECKPOINT_PERIOD)
         register_nav(NavEntry(_("Audit trail"), "audit:trail", order=90, visible_for=can_read_trail))

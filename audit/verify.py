@@ -90,6 +90,8 @@ def verify_chain(*, path: Path | None = None, chunk_size: int = 2000) -> Report:
         report.last_sequence = entry.sequence
 
     head = ChainHead.objects.filter(pk=1).first()
+    if head is None and report.entries:
+        report.problems.append(Problem(report.last_sequence, "the chain head row is missing"))
     if head is not None and (head.sequence, head.hash) != (report.last_sequence, prev_hash):
         if head.sequence > report.last_sequence:
             message = (

@@ -105,3 +105,19 @@ def test_audit_checkpoint_on_an_empty_chain_says_so():
     call_command("audit_checkpoint", stdout=out)
 
     assert "empty" in out.getvalue()
+
+
+def test_the_worker_signs_the_head_every_five_minutes(settings):
+    from datetime import timedelta
+
+    from audit.tasks import sign_chain_head
+    from operations.schedule import registered
+
+    settings.AUDIT_CHECKPOINT_EVERY = 1000
+    record("test.thing.done")
+    record("test.thing.done")
+
+    assert sign_chain_head.call() == 2
+    assert sign_chain_head.call() is None  # nothing new: no new checkpoint
+    periodic = {p.name: p.every for p in registered()}
+    assert periodic["audit.tasks.sign_chain_head"] == timedelta(minutes=5)

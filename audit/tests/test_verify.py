@@ -200,3 +200,10 @@ def test_the_chain_head_always_names_the_last_entry(chain):
     head = ChainHead.objects.get()
     last = AuditEntry.objects.order_by("-sequence").first()
     assert (head.sequence, head.hash) == (last.sequence, last.hash) == (10, chain[-1].hash)
+
+
+def test_a_removed_chain_head_is_named(chain):
+    with tampering() as cursor:
+        cursor.execute("DELETE FROM audit_chainhead")
+
+    assert "entry #10: the chain head row is missing" in first_problem()
