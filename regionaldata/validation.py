@@ -257,7 +257,10 @@ def validate(frame: pl.DataFrame, context: Context) -> Report:
         report.add(*_problems(bad, "value", _fmt(_("{} is negative; counts are zero or more."), pl.col("value"))))
 
     # dimension codes: in the code list, and only where the indicator allows the dimension
+    used_counts = frame.select([(pl.col(name) != TOTAL).sum().alias(name) for name in DIMENSIONS]).row(0, named=True)
     for dimension in DIMENSIONS:
+        if not used_counts[dimension]:
+            continue
         allowed_for = [code for code, dims in context.indicator_dimensions.items() if dimension in dims]
         used = pl.col(dimension) != TOTAL
         bad = frame.filter(used & pl.col("indicator").is_in(known) & ~pl.col("indicator").is_in(allowed_for))
@@ -281,19 +284,20 @@ def validate(frame: pl.DataFrame, context: Context) -> Report:
         "row", "indicator", pl.col("_period").alias("period"), *DIMENSIONS, pl.col("_value").alias("value")
     )
 
-    # duplicates within the file
-    first_row = pl.col("row").min().over(KEY_COLUMNS)
-    bad = typed.with_columns(first_row.alias("_first")).filter(pl.col("row") != pl.col("_first"))
-    if bad.height:
-        report.add(
-            *_problems(
-                bad, None, _fmt(_("This row repeats row {} (same indicator, month and breakdown)."), pl.col("_first"))
-            )
-        )
-        return report
+    # duplicates within the file: a cheap hash finds candidates, the exact keys confirm them
+    candidates = typed.filter(pl.struct(KEY_COLUMNS).hash().is_duplicated())
+    if candidates.height:
+        first_row = pl.col("row").min().over(KEY_COLUMNS)
+        bad = candidates.with_columns(first_row.alias("_first")).filter(pl.col("row") != pl.col("_first"))
+        if bad.height:
+            message = _fmt(_("This row repeats row {} (same indicator, month and breakdown)."), pl.col("_first"))
+            report.add(*_problems(bad, None, message))
+            return report
 
     # totals equal the sum of their breakdowns, one dimension at a time
     for dimension in DIMENSIONS:
+        if not used_counts[dimension] or used_counts[dimension] == typed.height:
+            continue  # nothing broken down, or no total row to compare with
         others = [name for name in KEY_COLUMNS if name != dimension]
         parts = typed.filter(pl.col(dimension) != TOTAL).group_by(others).agg(pl.col("value").sum().alias("_sum"))
         if parts.height == 0:
