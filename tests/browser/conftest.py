@@ -113,6 +113,13 @@ def totp_code(secret: str = DEMO_TOTP_SECRET, *, avoid: str | None = None) -> st
 _last_code_for: dict[str, str] = {}
 
 
+def fresh_code(username: str, secret: str = DEMO_TOTP_SECRET) -> str:
+    """A code this username has not used yet in this run (waits for the next 30 s window if needed)."""
+    code = totp_code(secret, avoid=_last_code_for.get(username))
+    _last_code_for[username] = code
+    return code
+
+
 def sign_in(page, username: str, password: str, secret: str = DEMO_TOTP_SECRET) -> None:
     """Sign in through the pages: username and password, then the TOTP code (each code works once)."""
     page.goto("/accounts/login/")
@@ -122,9 +129,7 @@ def sign_in(page, username: str, password: str, secret: str = DEMO_TOTP_SECRET) 
     page.wait_for_load_state()
     code_input = page.locator("input[name=code]")
     if code_input.count():
-        code = totp_code(secret, avoid=_last_code_for.get(username))
-        _last_code_for[username] = code
-        code_input.fill(code)
+        code_input.fill(fresh_code(username, secret))
         page.locator("form button[type=submit]").first.click()
         page.wait_for_load_state()
 
