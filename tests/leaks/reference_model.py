@@ -68,6 +68,8 @@ class World:
     groups: set[int] = field(default_factory=set)
     memberships: dict[int, Membership] = field(default_factory=dict)
     docs: dict[int, Doc] = field(default_factory=dict)
+    # Principals a capability derives from facts (DESIGN.md 1), e.g. `reported:<dataset>:<period>`.
+    derived: dict[int, set[str]] = field(default_factory=dict)
 
     # Who a user is ---------------------------------------------------------------------------
 
@@ -86,7 +88,7 @@ class World:
             in_force = row.since <= self.today and (row.until is None or row.until >= self.today)
             if in_force and (row.agency == user.agency or row.participant == participant):
                 keys.add(f"group:{row.group}")
-        return keys
+        return keys | self.derived.get(uid, set())
 
     def is_member(self, uid: int) -> bool:
         participant = self.participants[self.participant_of(uid)]
@@ -198,9 +200,9 @@ class World:
             distribution == "recipients" and bool(recipients - doc.recipients)
         )
         doc.distribution, doc.tlp, doc.recipients = distribution, tlp, set(recipients)
-        if widening and doc.status == "published" and self.participants[doc.participant].four_eyes:
-            if distribution != "originator":
-                doc.status, doc.pending = "draft", True
+        four_eyes = self.participants[doc.participant].four_eyes and distribution != "originator"
+        if widening and doc.status == "published" and four_eyes:
+            doc.status, doc.pending = "draft", True
 
     def publish(self, did: int, *, actor: int) -> None:
         doc = self.docs[did]
