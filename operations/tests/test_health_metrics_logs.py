@@ -140,3 +140,11 @@ def test_secret_path_segments_are_redacted_in_the_access_log():
 
     assert loggable_path("/accounts/password/reset/key/3-abc123def/") == "/accounts/password/reset/key/[redacted]/"
     assert loggable_path("/documents/12/") == "/documents/12/"
+
+
+def test_djangos_own_request_warnings_carry_the_request_id_too(signed_in):
+    with captured_json_logs() as buffer:
+        signed_in.get("/jobs/00000000-0000-0000-0000-000000000000/", HTTP_X_REQUEST_ID="req-notfound-42")
+    records = [json.loads(line) for line in buffer.getvalue().splitlines() if line.strip()]
+    not_found = [r for r in records if r.get("name") == "django.request"]
+    assert not_found and not_found[0]["request_id"] == "req-notfound-42"
