@@ -323,6 +323,7 @@ class SearchView(APIView):
         return Response(
             {
                 "count": result.total,
+                "count_is_lower_bound": result.capped,
                 "page": result.page,
                 "results": [item_json(request.user, i, result.snippets.get(i.pk, "")) for i in result.items],
                 "facets": {

@@ -33,7 +33,7 @@ def items_for(user, *, include_archived: bool = False) -> QuerySet:
     """Items the user may see, newest first; archived (expired) ones only on request."""
     items = visible_to(Item, user).select_related("originator_agency__participant", "anonymous_group")
     if not include_archived:
-        items = items.filter(Item.not_expired_q(), archived_at__isnull=True)
+        items = items.filter(Item.not_expired_q())
     return items.order_by("-published_at", "-created_at", "-pk")
 
 

@@ -27,6 +27,10 @@ FACETS = [f.value for f in ItemFacet.Facet]
 _TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
 _WORD_RE = re.compile(r"[\w]+", re.UNICODE)
 MAX_QUERY_LENGTH = 200
+# Hits counted exactly (and faceted); beyond it the page says "more than 1,000".
+HIT_CAP = 1000
+# Newest index entries considered per query (they are then intersected with visible_to).
+CANDIDATE_LIMIT = 2 * HIT_CAP + 1
 
 
 def _is_postgres() -> bool:
@@ -61,39 +65,135 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 # --- Index maintenance ------------------------------------------------------------------------
+#
+# Besides the text, each entry carries "access tokens" (who could see it, as principal keys) and facet
+# tokens. They let the full-text index itself narrow the candidates to a superset of what the user may
+# see, newest first, so that a query touches at most a few thousand rows however large the table. The
+# tokens never decide anything on their own: the candidates are ALWAYS filtered by `visible_to` in the
+# same SQL query, so a stale or wrong token can hide an item, never reveal one.
+
+_TOKEN_CLEAN_RE = re.compile(r"[^a-z0-9]")
 
 
-def index_item(item: Item) -> None:
-    """(Re)write the item's full-text entry from its title and search_text."""
+def access_token(key: str) -> str:
+    return "zzacl" + _TOKEN_CLEAN_RE.sub("", key.lower())
+
+
+def facet_token(facet: str, value: str) -> str:
+    return "zzfct" + _TOKEN_CLEAN_RE.sub("", f"{facet}{value}".lower())
+
+
+ARCHIVED_TOKEN = "zzarchived"
+
+
+def item_access_tokens(item: Item, recipient_keys: set[str]) -> set[str]:
+    """Principal keys that may find the item (a superset of DESIGN.md section 1's table for it)."""
+    from sharing.models import TLP, Distribution
+
+    tokens = {access_token(f"user:{item.author_id}")} if item.author_id else set()
+    own_agency = access_token(f"agency:{item.originator_agency_id}")
+    if item.status == Status.DRAFT:
+        return tokens | {own_agency, access_token(f"focal:{item.originator_participant_id}")}
+    if item.status == Status.WITHDRAWN:
+        return tokens | {own_agency}
+    if item.tlp != TLP.RED:
+        tokens.add(own_agency)
+    participant = access_token(f"participant:{item.originator_participant_id}")
+    if item.distribution == Distribution.PUBLIC:
+        tokens.add(access_token("public"))
+    elif item.distribution == Distribution.MEMBERS:
+        tokens |= {access_token("members"), participant}
+    elif item.distribution == Distribution.ORIGINATOR:
+        tokens.add(participant)
+    else:
+        tokens |= {access_token(key) for key in recipient_keys}
+    return tokens
+
+
+def user_access_tokens(user) -> list[str]:
+    from accounts.models import Role
+
+    principals = principals_of(user)
+    tokens = {access_token("public")}
+    if principals.has_any:
+        tokens |= {access_token(key) for key in principals.keys}
+        if principals.is_member:
+            tokens.add(access_token("members"))
+        if principals.role == Role.FOCAL_POINT:
+            tokens.add(access_token(f"focal:{principals.participant_id}"))
+    return sorted(tokens)
+
+
+def index_item(item: Item, *, access: set[str], facets: set[tuple[str, str]]) -> None:
+    """(Re)write the item's full-text entry: title, search_text, access and facet tokens."""
+    tokens = sorted(access) + sorted(facet_token(f, v) for f, v in facets)
+    if item.archived_at is not None:
+        tokens.append(ARCHIVED_TOKEN)
     with connection.cursor() as cursor:
         if _is_postgres():
             cursor.execute(
                 "UPDATE exchange_item SET search_vector = setweight(to_tsvector('english', %s), 'A') || "
-                "to_tsvector('english', %s) WHERE id = %s",
-                [item.title, item.search_text, item.pk],
+                "to_tsvector('english', %s) || to_tsvector('simple', %s) WHERE id = %s",
+                [item.title, item.search_text, " ".join(tokens), item.pk],
             )
         else:
             cursor.execute("DELETE FROM exchange_item_fts WHERE rowid = %s", [item.pk])
             cursor.execute(
-                "INSERT INTO exchange_item_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                [item.pk, item.title, item.search_text],
+                "INSERT INTO exchange_item_fts (rowid, title, body, tokens) VALUES (%s, %s, %s, %s)",
+                [item.pk, item.title, item.search_text, " ".join(tokens)],
             )
 
 
-def remove_item(item_id: int) -> None:
-    if not _is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM exchange_item_fts WHERE rowid = %s", [item_id])
-
-
 def matching_ids(query: ParsedQuery) -> RawSQL:
-    """A sub-select of the ids of items matching the query (to be used inside the visible queryset)."""
+    """A sub-select of the ids of items whose text matches (used inside an already visible queryset)."""
     if _is_postgres():
         return RawSQL(
             "SELECT id FROM exchange_item WHERE search_vector @@ websearch_to_tsquery('english', %s)",
             [query.websearch()],
         )
-    return RawSQL("SELECT rowid FROM exchange_item_fts WHERE exchange_item_fts MATCH %s", [query.fts5()])
+    return RawSQL(
+        "SELECT rowid FROM exchange_item_fts WHERE exchange_item_fts MATCH %s", ["{title body} : " + query.fts5()]
+    )
+
+
+def candidate_ids(
+    query: ParsedQuery, filters: dict[str, list[str]], access: list[str], *, include_archived: bool, limit: int
+) -> RawSQL:
+    """The newest `limit` entries matching text, facets and access tokens (to be intersected with visible_to)."""
+    groups = [[facet_token(facet, value) for value in values] for facet, values in filters.items()]
+    if _is_postgres():
+        parts = ["(" + " | ".join(access) + ")"] + ["(" + " | ".join(group) + ")" for group in groups]
+        if not include_archived:
+            parts.append("!" + ARCHIVED_TOKEN)
+        sql = "SELECT id FROM exchange_item WHERE search_vector @@ (to_tsquery('simple', %s)"
+        params: list = [" & ".join(parts)]
+        if not query.is_empty:
+            sql += " && websearch_to_tsquery('english', %s)"
+            params.append(query.websearch())
+        return RawSQL(sql + ") ORDER BY id DESC LIMIT %s", [*params, limit])
+    parts = []
+    if not query.is_empty:
+        parts.append("{title body} : (" + query.fts5() + ")")
+    parts.append("tokens : (" + " OR ".join(access) + ")")
+    parts += ["tokens : (" + " OR ".join(group) + ")" for group in groups]
+    expression = " AND ".join(parts)
+    if not include_archived:
+        expression += " NOT tokens : " + ARCHIVED_TOKEN
+    return RawSQL(
+        "SELECT rowid FROM exchange_item_fts WHERE exchange_item_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+        [expression, limit],
+    )
+
+
+def rebuild_index() -> int:
+    """Rewrite every item's entry (after a migration that changes the index, or to repair it)."""
+    from exchange.services import reindex
+
+    count = 0
+    for item in Item.objects.all().iterator(chunk_size=500):
+        reindex(item)
+        count += 1
+    return count
 
 
 def _mark(text: str) -> str:
@@ -118,7 +218,7 @@ def snippets(ids: list[int], query: ParsedQuery) -> dict[int, str]:
             cursor.execute(
                 "SELECT rowid, snippet(exchange_item_fts, -1, char(2), char(3), '…', 24) "  # noqa: S608
                 f"FROM exchange_item_fts WHERE exchange_item_fts MATCH %s AND rowid IN ({placeholders})",
-                [query.fts5(), *ids],
+                ["{title body} : " + query.fts5(), *ids],
             )
         return {row[0]: _mark(row[1] or "") for row in cursor.fetchall()}
 
@@ -137,7 +237,7 @@ def searchable_items(user, *, include_archived: bool = False) -> QuerySet:
         else items.exclude(status=Status.WITHDRAWN)
     )
     if not include_archived:
-        items = items.filter(Item.not_expired_q(), archived_at__isnull=True)
+        items = items.filter(Item.not_expired_q())
     return items
 
 
@@ -158,6 +258,7 @@ class SearchResult:
     snippets: dict[int, str] = field(default_factory=dict)
     page: int = 1
     per_page: int = 20
+    capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -182,13 +283,10 @@ def filtered(items: QuerySet, query: ParsedQuery, filters: dict[str, list[str]])
     return items
 
 
-def facet_counts(hits: QuerySet, filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
+def facet_counts(hit_ids: list[int], filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
     """Counts per facet value over the visible hits only (one grouped query)."""
     rows = (
-        ItemFacet.objects.filter(item_id__in=hits.order_by().values("pk"))
-        .values("facet", "value")
-        .annotate(n=Count("item_id"))
-        .order_by()
+        ItemFacet.objects.filter(item_id__in=hit_ids).values("facet", "value").annotate(n=Count("item_id")).order_by()
     )
     facets: dict[str, list[FacetValue]] = {facet: [] for facet in FACETS}
     for row in rows:
@@ -228,21 +326,32 @@ def search(
     per_page: int = 20,
     with_facets: bool = True,
 ) -> SearchResult:
-    """Visible hits for the words/phrases in `text`, newest first, with facets and highlighted excerpts."""
+    """Visible hits for the words/phrases in `text`, newest first, with facets and highlighted excerpts.
+
+    One query takes the newest index entries matching the text, the facet filters and the user's access
+    tokens, and keeps those `visible_to` the user (same SQL query). The total is exact up to HIT_CAP and
+    shown as "more than HIT_CAP" beyond it; facets are counted over the hits found. Nothing outside
+    `visible_to` is ever read, counted or suggested.
+    """
     query = parse_query(text)
     filters = clean_filters(filters or {})
-    hits = filtered(searchable_items(user, include_archived=include_archived), query, filters)
-    result = SearchResult(query=text, page=max(1, page), per_page=per_page)
-    result.total = hits.count()
-    start = (result.page - 1) * per_page
-    result.items = list(
-        hits.select_related("originator_agency__participant", "anonymous_group").order_by(
-            "-published_at", "-created_at", "-pk"
-        )[start : start + per_page]
+    candidates = candidate_ids(
+        query, filters, user_access_tokens(user), include_archived=include_archived, limit=CANDIDATE_LIMIT
     )
+    hits = filtered(searchable_items(user, include_archived=include_archived), ParsedQuery(()), filters)
+    hits = hits.filter(pk__in=candidates)
+    ids = list(hits.order_by("-pk").values_list("pk", flat=True)[: HIT_CAP + 1])
+    result = SearchResult(query=text, page=max(1, page), per_page=per_page)
+    result.capped = len(ids) > HIT_CAP
+    ids = ids[:HIT_CAP]
+    result.total = len(ids)
+    start = (result.page - 1) * per_page
+    page_ids = ids[start : start + per_page]
+    by_pk = Item.objects.select_related("originator_agency__participant", "anonymous_group").in_bulk(page_ids)
+    result.items = [by_pk[pk] for pk in page_ids if pk in by_pk]
     if with_facets:
-        result.facets = facet_counts(hits, filters)
-    result.snippets = snippets([item.pk for item in result.items], query)
+        result.facets = facet_counts(ids, filters)
+    result.snippets = snippets(page_ids, query)
     return result
 
 

@@ -164,7 +164,8 @@ def reindex(item: Item) -> None:
     for facet, value in existing - wanted:
         ItemFacet.objects.filter(item=item, facet=facet, value=value).delete()
     ItemFacet.objects.bulk_create([ItemFacet(item=item, facet=f, value=v) for f, v in sorted(wanted - existing)])
-    search.index_item(item)
+    item.refresh_from_db(fields=["status", "distribution", "tlp", "archived_at", "published_at"])
+    search.index_item(item, access=search.item_access_tokens(item, recipient_keys_of(item)), facets=wanted)
 
 
 def _after_commit_notify(item: Item, verb: str) -> None:
@@ -339,6 +340,7 @@ def archive_expired(*, now: datetime | None = None) -> int:
             if updated:
                 item = Item.objects.get(pk=item_id)
                 audit.record("exchange.item.archived", target=item, extra={"expired_at": item.expires_at.isoformat()})
+                reindex(item)
                 count += 1
     return count
 
