@@ -51,8 +51,13 @@ def test_raw_sql_changes_are_refused_on_postgresql_and_detected_everywhere(
         checkpoint_now()
     if connection.vendor == "postgresql":
         # The append-only trigger answers with a permission error, whatever the code path.
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="append-only") as refused,
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(statement)
+        assert refused.value.__cause__.sqlstate == "42501"  # insufficient_privilege: a permission error
         assert AuditEntry.objects.count() == 1
     else:
         # SQLite has no trigger (Django's test flush deletes rows): verify_audit is the guard there.
