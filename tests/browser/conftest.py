@@ -147,6 +147,37 @@ def accessibility_violations(page) -> list[str]:
     ]
 
 
+def open_signed_in(browser, live_server, user):
+    """A new page already signed in as `user` (password and second factor passed), without the sign-in pages.
+
+    For tests about what pages show, not about signing in: a TOTP code works once, so signing the same
+    person in through the pages twice costs up to 30 s.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.middleware import start_session_policy
+    from portal.testing import force_login_with_second_factor
+
+    client = Client()
+    force_login_with_second_factor(client, user)
+    session = client.session
+
+    class _Request:
+        pass
+
+    request = _Request()
+    request.session = session
+    start_session_policy(request, user)
+    session.save()
+    context = browser.new_context(base_url=live_server.url)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    page.set_default_timeout(15_000)
+    return page
+
+
 def assert_accessible(page, *, label: str = "") -> None:
     """No serious or critical axe-core violation on the current page."""
     bad = accessibility_violations(page)

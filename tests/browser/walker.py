@@ -10,6 +10,30 @@ from tests.browser.conftest import accessibility_violations
 _checked_with_axe: set[str] = set()
 
 
+# Markup that only an injected payload would produce; CSP would block most of it, but its presence is the
+# defect (a page must show user text as text), so it is reported even when nothing ran.
+INJECTED_MARKUP_JS = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+      const name = attr.name.toLowerCase();
+      const value = attr.value.trim().toLowerCase();
+      if (name.startsWith('on')) found.push(el.tagName + '[' + name + ']');
+      if (['href', 'src', 'action', 'formaction', 'xlink:href'].includes(name)
+          && (value.startsWith('javascript:') || value.startsWith('data:text/html'))) {
+        found.push(el.tagName + '[' + name + '=' + value.slice(0, 40) + ']');
+      }
+      if (name === 'srcdoc') found.push(el.tagName + '[srcdoc]');
+    }
+  }
+  for (const script of document.querySelectorAll('script')) {
+    const executable = !script.type || /javascript|module/i.test(script.type);
+    if (executable && script.textContent.includes('__xss')) found.push('SCRIPT containing __xss');
+  }
+  return found;
+}"""
+
+
 @dataclass
 class Visit:
     label: str
@@ -27,7 +51,7 @@ class Walker:
     visits: list[Visit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    def visit(self, label: str, path: str, *, expect: tuple[int, ...] = (200,)) -> int:
+    def visit(self, label: str, path: str, *, expect: tuple[int, ...] = (200,), shows: str = "") -> int:
         watch = self.page.watch
         before = (len(watch.dialogs), len(watch.csp_violations), len(watch.page_errors))
         response = self.page.goto(path)
@@ -55,6 +79,11 @@ class Walker:
                 self.problems.append(f"{where}: {kind}: {items[old:new]}")
         if self.page.evaluate("window.__xss") is not None:
             self.problems.append(f"{where}: a payload ran (window.__xss is set)")
+        injected = self.page.evaluate(INJECTED_MARKUP_JS)
+        if injected:
+            self.problems.append(f"{where}: user text became markup: {injected[:5]}")
+        if shows and status == 200 and shows not in self.page.inner_text("body"):
+            self.problems.append(f"{where}: does not show {shows!r} as text")
         return status
 
     def links(self, pattern: str) -> list[str]:

@@ -31,6 +31,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @dataclass
 class XssWorld:
     personas: Personas
+    agency_user: object
     secretariat: object
     auditor: object
     participant: Participant
@@ -72,10 +73,13 @@ def build() -> XssWorld:
         kind=Participant.Kind.PARTNER,
         notes=all_payloads(),
     )
-    agency = participants.agency_create(actor=secretariat, participant=personas.alpha, name=payload(3))
+    agency = participants.agency_create(
+        actor=secretariat, participant=personas.alpha, name=payload(3), city=payload(30, limit=100)
+    )
     participants.agency_create(actor=secretariat, participant=participant, name=payload(4))
+    agency_user = UserFactory(username="xavier", agency=agency, role=Role.CONTRIBUTOR)
     group = participants.group_create(
-        actor=secretariat, name=payload(5), slug="xss-group", kind=Group.Kind.RILON, description=all_payloads()
+        actor=secretariat, name=payload(5), slug="xss-group", kind=Group.Kind.RILON, purpose=all_payloads()
     )
     for member in (personas.alpha_agency, personas.beta_agency, agency):
         participants.group_add_member(
@@ -109,7 +113,7 @@ def build() -> XssWorld:
     )
     formula_document = documents.create_document(
         actor=alan,
-        title=FORMULA_PAYLOADS[0],
+        title=FORMULA_PAYLOADS[-1],
         description=FORMULA_PAYLOADS[1],
         upload=uploads.validate_upload(pdf("=cmd.pdf"), prefix="documents"),
         distribution=Distribution.RECIPIENTS,
@@ -155,7 +159,7 @@ def build() -> XssWorld:
     formula_item = exchange.create_item(
         actor=alan,
         kind=Kind.TREND_REPORT,
-        title=FORMULA_PAYLOADS[0],
+        title=FORMULA_PAYLOADS[-1],
         summary=FORMULA_PAYLOADS[1],
         body=FORMULA_PAYLOADS[2],
         tags=[FORMULA_PAYLOADS[3]],
@@ -188,6 +192,7 @@ def build() -> XssWorld:
 
     return XssWorld(
         personas=personas,
+        agency_user=agency_user,
         secretariat=secretariat,
         auditor=auditor,
         participant=participant,
