@@ -235,3 +235,16 @@ def test_a_focal_points_export_holds_only_their_participants_entries(personas, d
     assert {row["target_id"] for row in rows if row["target_type"] == "documents.document"} == {
         str(documents["members"].pk)
     }
+
+
+def test_an_empty_trail_says_what_to_do_next(personas, auditor, login):
+    body = login(auditor).get(TRAIL, {"verb": "nothing.matches"}).content.decode()
+
+    assert "No entries match these filters." in body
+
+
+def test_entries_carry_the_request_id_of_the_request_that_wrote_them(personas, auditor, login):
+    response = login(auditor).get(TRAIL, HTTP_X_REQUEST_ID="trace-abcdef-123456")
+
+    read = AuditEntry.objects.get(verb="audit.auditentry.listed")
+    assert response["X-Request-Id"] == read.request_id == "trace-abcdef-123456"
