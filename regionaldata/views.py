@@ -425,16 +425,14 @@ def public_dashboard(request):
 @require_GET
 @login_required
 def completeness(request):
-    from regionaldata.models import Submission
-
     datasets = list(queries.datasets().filter(is_external=False))
     months = sorted({p for dataset in datasets for p in services.expected_periods(dataset)})[-12:]
-    # States only (no figures): counts of what exists are metadata every member may know.
+    # Only months the user may see show their state; others read "not visible" (counts follow the rules too).
     states = {
         (dataset_id, period): state
-        for dataset_id, period, state in Submission.objects.filter(dataset__in=datasets, period__in=months).values_list(
-            "dataset_id", "period", "state"
-        )
+        for dataset_id, period, state in queries.visible_submissions(request.user)
+        .filter(dataset__in=datasets, period__in=months)
+        .values_list("dataset_id", "period", "state")
     }
     today = timezone.localdate()
     rows = []
@@ -442,7 +440,8 @@ def completeness(request):
         cells = []
         for month in months:
             state = states.get((dataset.pk, month))
-            overdue = state in (None, WorkflowState.DRAFT) and services.due_date(dataset, month) < today
+            own = dataset.participant_id == getattr(request.user.agency, "participant_id", None)
+            overdue = own and state in (None, WorkflowState.DRAFT) and services.due_date(dataset, month) < today
             cells.append({"month": month, "state": state, "overdue": overdue and month >= dataset.first_period})
         rows.append({"dataset": dataset, "cells": cells})
     return render(

@@ -48,9 +48,12 @@ def test_exports_neutralise_formulas_and_are_audited(client, stats, published):
 
 
 def test_completeness_shows_overdue_months_and_reminders_are_sent_once(client, stats, published):
-    login(client, stats.secretariat)
+    login(client, stats.personas.alan_analyst)
     body = client.get("/statistics/completeness/").content.decode()
     assert "overdue" in body and "published" in body
+    login(client, stats.personas.gus_outsider)  # reported nothing: sees no other participant's months
+    body = client.get("/statistics/completeness/").content.decode()
+    assert "published" not in body
     first = services.send_overdue_reminders(today=date(2025, 7, 15))
     again = services.send_overdue_reminders(today=date(2025, 7, 15))
     # Alphaland: Jan, Feb, Apr, May overdue (March published, June not yet due) to its focal point.
