@@ -44,9 +44,11 @@ def make_document(
     recipients=(),
     publish: bool = True,
     with_file: bool = True,
+    upload=None,
     **fields,
 ):
-    upload = uploads.validate_upload(pdf_upload(), prefix="documents") if with_file else None
+    if upload is None and with_file:
+        upload = uploads.validate_upload(pdf_upload(), prefix="documents")
     return services.create_document(
         actor=author,
         title=title,

@@ -85,6 +85,21 @@ def walk_everything(walker: Walker, role: str) -> None:
     visit("indicator catalogue", "/statistics/catalogue/")
 
 
+def walk_upload_job(walker: Walker, user) -> None:
+    """A statistics file sent in the background: its upload page and the job page that follows it."""
+    from regionaldata import services as statistics
+    from regionaldata.models import DataSet
+
+    dataset = next((d for d in DataSet.objects.order_by("code") if statistics.may_submit_for(user, d)), None)
+    if dataset is None:
+        return
+    content = b"indicator,period,value\nunknown-indicator,2012-01,12\n"
+    result = statistics.import_file(actor=user, dataset=dataset, content=content, filename="march.csv", background=True)
+    assert result.queued
+    walker.visit("statistics upload status", f"/statistics/uploads/{result.file.pk}/")
+    walker.visit("job page", f"/jobs/{result.file.job_id}/")
+
+
 def walk_as(page, username: str) -> Walker:
     call_command("seed_demo", verbosity=0)
     user = User.objects.get(username=username)
@@ -92,6 +107,7 @@ def walk_as(page, username: str) -> Walker:
     assert page.get_by_role("heading", name="What is new for me").is_visible(), f"{username} is not signed in"
     walker = Walker(page=page, persona=username)
     walk_everything(walker, user.role)
+    walk_upload_job(walker, user)
     return walker
 
 
