@@ -163,7 +163,19 @@ def is_public(who) -> bool:
 
 
 def protected_citizenship_table(*, indicator: str, start: date, end: date, top: int = 12):
-    """The public two-way table after primary and secondary suppression."""
+    """The public two-way table after primary and secondary suppression (cached until something changes)."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    public = published_submissions(PUBLIC).aggregate(count=Count("pk"), changed=Max("updated_at"))
+    version = f"{public['count']}:{public['changed']}:{disclosure.threshold()}"
+    key = f"regionaldata:public:{indicator}:{start}:{end}:{top}:{version}"
+    return cache.get_or_set(
+        key.replace(" ", "_"), lambda: _protect(indicator=indicator, start=start, end=end, top=top), 3600
+    )
+
+
+def _protect(*, indicator: str, start: date, end: date, top: int):
     codes, months, matrix = citizenship_by_month(PUBLIC, indicator=indicator, start=start, end=end, top=top)
     labels = code_labels("citizenship")
     return disclosure.protect_two_way(

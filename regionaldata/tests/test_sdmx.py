@@ -54,3 +54,23 @@ def test_the_sdmx_csv_export_can_be_uploaded_again_unchanged(client, stats):
     assert result.report.ok, result.report.errors
     assert result.file.fmt == "sdmx-csv"
     assert result.file.row_count == 4
+
+
+def test_the_api_takes_sdmx_csv_and_the_observation_query_is_strict(client, stats):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    p = stats.personas
+    publish_month(stats, stats.alpha_set, contributor=p.alan_analyst, focal=p.alice_focal, period="2025-03")
+    login(client, p.alan_analyst)
+    exported = client.get("/statistics/export/sdmx-csv/").content.replace(b"2025-03", b"2025-04")
+    response = client.post(
+        "/api/v1/statistics/submissions/sdmx-csv/",
+        {"dataset": "alp-monthly", "file": SimpleUploadedFile("april.csv", exported, "text/csv")},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["submissions"][0]["period"] == "2025-04"
+    assert response.json()["submissions"][0]["state"] == "draft"
+    rows = client.get("/api/v1/statistics/observations/?indicator=ibc&citizenship=AFG").json()["results"]
+    expected = {"participant": "alp", "period": "2025-03", "indicator": "ibc", "value": 12}
+    assert rows == [{**expected, "dimensions": {"citizenship": "AFG"}}]
+    assert client.get("/api/v1/statistics/observations/?colour=blue").status_code == 400
