@@ -175,6 +175,12 @@ def main() -> None:
     print(f"users: {len(users)} load users ({time.monotonic() - started:.0f} s)", flush=True)
     bulk_documents(args.documents, users, rng)
     print(f"documents: {Document.objects.count()} in total ({time.monotonic() - started:.0f} s)", flush=True)
+    # Fresh planner statistics: without them PostgreSQL plans the visibility query for an empty table.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     tokens = issue_tokens(users, args.tokens)
