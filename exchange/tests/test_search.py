@@ -91,7 +91,8 @@ def test_highlights_are_escaped_html(personas):
     result = search.search(personas.bea_analyst, text="visa")
     snippet = result.snippets[item.pk]
     assert "<mark>visa</mark>" in snippet
-    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+    # SQLite's snippet keeps the text and it is escaped; PostgreSQL's ts_headline drops tags: inert either way.
+    assert "<script" not in snippet
 
 
 def test_comments_and_attachment_text_are_searched_for_the_audience(personas):
