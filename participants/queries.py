@@ -71,6 +71,7 @@ class ParticipantView:
     history: list
     memberships: list[GroupMembership]
     contact_points: list[User] | None  # None: the viewer may not see them
+    countries: dict[str, str]  # ISO alpha-3 -> name, to say where agencies sit
 
 
 def participant_view(user, participant: Participant) -> ParticipantView:
@@ -97,7 +98,10 @@ def participant_view(user, participant: Participant) -> ParticipantView:
             target=participant,
             extra={"count": len(contact_points)},
         )
-    return ParticipantView(participant, agencies, history, memberships, contact_points)
+    countries = dict(Participant.objects.exclude(iso3="").values_list("iso3", "name"))
+    for agency in agencies:
+        agency.located_in_name = countries.get(agency.located_in, "")
+    return ParticipantView(participant, agencies, history, memberships, contact_points, countries)
 
 
 def groups_for(user) -> list[tuple[Group, int | None]]:

@@ -64,7 +64,7 @@ def test_participant_page_shows_agencies_with_where_they_sit_and_dated_history(c
     personas.alpha.status_history.create(status="member", effective_on=date(2011, 10, 12), precision="day", note="x")
     sign_in(client, personas.bea_analyst)
     page = main_of(client.get(reverse("participants:detail", kwargs={"code": "alp"})))
-    assert "Alphaland Embassy, Betacity" in page and "Betacity, BET" in page
+    assert "Alphaland Embassy, Betacity" in page and "Betacity, Betaland (BET)" in page
     assert '<time datetime="2011">2011</time>' in page
     assert '<time datetime="2012-09">September 2012</time>' in page
     assert '<time datetime="2011-10-12">12 October 2011</time>' in page
