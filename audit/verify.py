@@ -7,8 +7,9 @@ that the chain reaches the newest checkpoint in the file. The first problem is n
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
-from audit.chain import GENESIS_HASH, checkpoint_signature_valid, entry_hash
+from audit.chain import GENESIS_HASH, HASHED_FIELDS, checkpoint_signature_valid, entry_hash
 from audit.models import AuditEntry, ChainHead, Checkpoint
 from audit.services import checkpoint_file
 
@@ -76,7 +77,9 @@ def verify_chain(*, path: Path | None = None, chunk_size: int = 2000) -> Report:
     expected = 1
     prev_hash = GENESIS_HASH
     chain_broken = False
-    for entry in AuditEntry.objects.order_by("sequence").iterator(chunk_size=chunk_size):
+    rows = AuditEntry.objects.order_by("sequence").values(*HASHED_FIELDS, "prev_hash", "hash")
+    for row in rows.iterator(chunk_size=chunk_size):
+        entry = SimpleNamespace(**row)  # plain rows: several times faster than model instances
         report.entries += 1
         if not chain_broken:
             problem = _check_entry(entry, expected, prev_hash)
@@ -144,7 +147,7 @@ def verify_chain(*, path: Path | None = None, chunk_size: int = 2000) -> Report:
     return report
 
 
-def _check_entry(entry: AuditEntry, expected: int, prev_hash: str) -> Problem | None:
+def _check_entry(entry: SimpleNamespace, expected: int, prev_hash: str) -> Problem | None:
     if entry.sequence > expected:
         return Problem(expected, f"is missing (the next entry is #{entry.sequence}): entries were removed")
     if entry.sequence < expected:
