@@ -312,3 +312,18 @@ def sign_in_failed(*, method: str, ip: str, user: User | None, locked_seconds: i
                 target=user,
                 extra={"method": method, "ip": ip, "seconds": locked_seconds},
             )
+
+
+def password_was_reset(*, user: User) -> None:
+    """After a reset by e-mail link, every session and token of the account ends (it may have been taken over)."""
+    with transaction.atomic():
+        _bump_stamp(user)
+        ended = _end_all_sessions(user)
+        record("accounts.password.reset", actor=user, target=user, extra={"sessions_ended": ended})
+
+
+def password_was_changed(*, user: User, current_session_key: str | None) -> None:
+    """After a password change, the other sessions end; this one continues."""
+    with transaction.atomic():
+        ended = _end_all_sessions(user, keep_session_key=current_session_key)
+        record("accounts.password.changed", actor=user, target=user, extra={"sessions_ended": ended})

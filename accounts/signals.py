@@ -4,12 +4,13 @@ allauth performs these steps itself, so its signals are the one place they can b
 receiver writes exactly one audit entry and never a secret.
 """
 
+from allauth.account import signals as account_signals
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
-from accounts import throttle
+from accounts import services, throttle
 from accounts.middleware import start_session_policy
 from audit.services import record
 
@@ -54,3 +55,14 @@ def on_factor_removed(sender, request, user, authenticator, **kwargs):
 @receiver(mfa_signals.authenticator_reset, dispatch_uid="accounts.recovery_regenerated")
 def on_factor_reset(sender, request, user, authenticator, **kwargs):
     record("accounts.recovery_codes.regenerated", actor=user, target=user, extra={"type": authenticator.type})
+
+
+@receiver(account_signals.password_reset, dispatch_uid="accounts.password_reset")
+def on_password_reset(sender, request, user, **kwargs):
+    services.password_was_reset(user=user)
+
+
+@receiver(account_signals.password_changed, dispatch_uid="accounts.password_changed")
+def on_password_changed(sender, request, user, **kwargs):
+    key = request.session.session_key if request is not None and hasattr(request, "session") else None
+    services.password_was_changed(user=user, current_session_key=key)

@@ -107,3 +107,22 @@ def test_a_security_stamp_change_ends_sessions_even_without_session_tracking(ala
     UserSession.objects.all().delete()  # e.g. a session the tracker missed
     services._bump_stamp(alan)
     assert client.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_password_reset_ends_every_session(alan):
+    import re
+
+    from operations.models import OutboxMessage
+
+    victim_session = Client()
+    sign_in(victim_session, "alan")
+    resetter = Client()
+    resetter.post("/accounts/password/reset/", {"username": "alan"})
+    link = re.search(r"http://[^/]+(/accounts/password/reset/key/\S+)", OutboxMessage.objects.get().body).group(1)
+    form_page = resetter.get(link, follow=True)
+    resetter.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": "another long passphrase", "password2": "another long passphrase"},
+    )
+    assert victim_session.get("/")["Location"].startswith("/accounts/login/")
+    assert AuditEntry.objects.filter(verb="accounts.password.reset").count() == 1
