@@ -16,7 +16,7 @@ from tests.browser.conftest import (  # noqa: F401 - fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def add_virtual_authenticator(page) -> None:
+def add_virtual_authenticator(page) -> None:  # noqa: F811 - the fixture
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
     cdp.send(
@@ -34,7 +34,7 @@ def add_virtual_authenticator(page) -> None:
     )
 
 
-def test_a_user_adds_a_security_key_and_signs_in_with_it(page):
+def test_a_user_adds_a_security_key_and_signs_in_with_it(page):  # noqa: F811 - the fixture
     from allauth.mfa.models import Authenticator
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
