@@ -77,3 +77,24 @@ class PivotForm(DashboardForm):
     columns = forms.ChoiceField(label=_("Columns"), choices=PIVOT_AXES, required=False)
     citizenship = forms.CharField(label=_("Only citizenship (code)"), required=False, max_length=3)
     border_type = forms.CharField(label=_("Only border type (code)"), required=False, max_length=10)
+
+
+class DataSetForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("Reporting participant"), queryset=None)
+    agency = forms.ModelChoiceField(label=_("Reporting agency"), queryset=None)
+    indicator_set = forms.ModelChoiceField(label=_("Indicator set"), queryset=None)
+    code = forms.SlugField(
+        label=_("Short code"), max_length=60, help_text=_("Letters, digits and hyphens, e.g. idn-monthly.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    audience = forms.ChoiceField(label=_("Who sees published figures"), choices=Audience.choices)
+    first_period = forms.DateField(label=_("First month reported"), help_text=_("e.g. 2025-01-01"))
+
+    def __init__(self, *args, **kwargs):
+        from participants.models import Agency, Participant
+        from regionaldata.models import IndicatorSet
+
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = Participant.objects.exclude(kind=Participant.Kind.REGIONAL_OFFICE)
+        self.fields["agency"].queryset = Agency.objects.select_related("participant")
+        self.fields["indicator_set"].queryset = IndicatorSet.objects.all()

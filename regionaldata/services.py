@@ -132,6 +132,36 @@ def indicator_change(
     return indicator
 
 
+def dataset_create(
+    *, actor, participant, agency, indicator_set, code: str, name: str, audience: str, first_period: date
+) -> DataSet:
+    """The secretariat sets up a participant's data set; the participant's focal point may change its audience."""
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the RSO secretariat sets up data sets."))
+    if agency.participant_id != participant.pk:
+        raise ValidationError({"agency": _("Choose an agency of %(p)s.") % {"p": participant}})
+    with transaction.atomic():
+        dataset = DataSet(
+            code=code,
+            name=name,
+            participant=participant,
+            agency=agency,
+            indicator_set=indicator_set,
+            audience=audience,
+            first_period=first_period.replace(day=1),
+        )
+        dataset.full_clean()
+        dataset.save()
+        audit.record(
+            "regionaldata.dataset.created",
+            actor=actor,
+            target=dataset,
+            target_participant_id=participant.pk,
+            extra={"code": code, "audience": audience, "indicator_set": indicator_set.code},
+        )
+    return dataset
+
+
 def dataset_set_audience(*, actor, dataset: DataSet, audience: str) -> DataSet:
     """The participant's focal point chooses who sees its published figures; published months follow."""
     if not is_focal_point_of(actor, dataset.participant_id):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/<slug:code>/edit/", views.indicator_edit, name="indicator-edit"),
+    path("datasets/new/", views.dataset_new, name="dataset-new"),
     path("datasets/<slug:code>/", views.dataset_detail, name="dataset"),
     path("datasets/<slug:code>/template.<str:fmt>", views.template_download, name="template"),
     path("datasets/<slug:code>/upload/", views.upload, name="upload"),

@@ -15,6 +15,7 @@ from regionaldata import charts, exports, queries, services
 from regionaldata.forms import (
     AudienceForm,
     DashboardForm,
+    DataSetForm,
     IndicatorForm,
     PivotForm,
     QualityNoteForm,
@@ -50,6 +51,7 @@ def index(request):
         {
             "datasets": queries.datasets(),
             "awaiting": queries.awaiting(request.user)[:20],
+            "may_create": services.is_secretariat(request.user),
             "recent": queries.visible_submissions(request.user)[:20],
         },
     )
@@ -93,6 +95,24 @@ def indicator_edit(request, code: str):
 
 
 # --- data sets, upload, grid -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def dataset_new(request):
+    if not services.is_secretariat(request.user):
+        raise PermissionDenied
+    form = DataSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, _("Data set created."))
+            return redirect("regionaldata:dataset", code=dataset.code)
+    return render(request, "regionaldata/dataset_new.html", {"form": form})
 
 
 def _dataset(code: str):
@@ -343,10 +363,13 @@ def _dashboard_context(request, who):
     start, end = parse_month(data.get("start")), parse_month(data.get("end"))
     names = queries.code_labels("citizenship")
     monthly = queries.monthly_totals(who, indicator=indicator, start=start, end=end)
-    citizenships = queries.breakdown(who, indicator=indicator, dimension="citizenship", start=start, end=end)
-    routes = queries.breakdown(who, indicator=indicator, dimension="route", start=start, end=end)
-    border_types = queries.breakdown(who, indicator=indicator, dimension="border_type", start=start, end=end)
-    participants = queries.by_participant(who, indicator=indicator, start=start, end=end)
+    # Breakdowns default to the last two years: what analysts compare, and fast at any table size.
+    today = timezone.localdate()
+    since = start or date(today.year - 2, today.month, 1)
+    citizenships = queries.breakdown(who, indicator=indicator, dimension="citizenship", start=since, end=end)
+    routes = queries.breakdown(who, indicator=indicator, dimension="route", start=since, end=end)
+    border_types = queries.breakdown(who, indicator=indicator, dimension="border_type", start=since, end=end)
+    participants = queries.by_participant(who, indicator=indicator, start=since, end=end)
     yoy = queries.year_on_year(who, indicator=indicator)
     route_labels = queries.code_labels("route")
     submission_ids = queries.published_submissions(who).values_list("pk", flat=True)
@@ -369,6 +392,7 @@ def _dashboard_context(request, who):
         "yoy": yoy,
         "notes": queries.quality_notes_for(list(submission_ids[:5000])),
         "query": request.GET.urlencode(),
+        "since": since,
     }
 
 

@@ -137,3 +137,26 @@ def test_home_shows_submissions_awaiting_the_secretariat(client, stats):
     body = client.get("/").content.decode()
     assert "Submissions awaiting me" in body and "Alphaland monthly return, March 2025" in body
     assert "Statistics" in body
+
+
+def test_the_secretariat_sets_up_a_data_set(client, stats):
+    from regionaldata.models import DataSet, IndicatorSet
+
+    p = stats.personas
+    form = {
+        "participant": p.gamma.pk,
+        "agency": p.beta_agency.pk,
+        "indicator_set": IndicatorSet.objects.get().pk,
+        "code": "gam-extra",
+        "name": "Gammaland extra",
+        "audience": "reciprocal",
+        "first_period": "2025-01-01",
+    }
+    login(client, p.alice_focal)
+    assert client.post("/statistics/datasets/new/", form).status_code == 403
+    login(client, stats.secretariat)
+    response = client.post("/statistics/datasets/new/", form)
+    assert response.status_code == 200 and "Choose an agency of Gammaland." in response.content.decode()
+    form["agency"] = p.gamma_agency.pk
+    assert client.post("/statistics/datasets/new/", form).status_code == 302
+    assert DataSet.objects.get(code="gam-extra").participant == p.gamma
