@@ -10,7 +10,7 @@ from django.conf import settings
 from accounts.models import Role, User
 from documents.models import Document
 from participants.models import Agency, Group, GroupMembership, Participant, ParticipantStatusChange
-from participants.tests.helpers import seed_demo
+from participants.tests.helpers import main_of, seed_demo, sign_in
 from sharing.models import TLP, Distribution, Status
 from sharing.rules import visible_to
 
@@ -167,3 +167,34 @@ def test_every_demo_persona_has_documents_it_must_not_see():
     sees = {u.username for u in User.objects.all() if visible_to(Document, u).filter(pk=guidelines.pk).exists()}
     assert "aus-analyst" in sees  # Australian High Commission, Colombo: a Colombo RILON member
     assert {"idn-focal", "mys-viewer", "aus-focal", "rso-secretariat", "admin"}.isdisjoint(sees)
+
+
+def test_seeders_run_in_the_registered_order():
+    import importlib
+
+    from portal.seeding import seeders
+
+    for app in ("participants", "accounts", "documents"):
+        importlib.import_module(f"{app}.seed")
+    orders = {seeder.name: seeder.order for seeder in seeders()}
+    assert (orders["participants"], orders["accounts"], orders["documents"]) == (10, 20, 30)
+
+
+def test_the_rso_page_says_september_2012(client):
+    seed_demo()
+    sign_in(client, User.objects.get(username="can-viewer"))
+    page = main_of(client.get("/participants/rso/"))
+    assert '<time datetime="2012-09">September 2012</time>' in page
+    assert "Regional Support Office, Bangkok" in page
+
+
+def test_the_hidden_bilateral_arrangement_in_the_demo_data(client):
+    seed_demo()
+    group = Group.objects.get(slug="aus-lka-document-examination")
+    sign_in(client, User.objects.get(username="idn-focal"))
+    page = main_of(client.get(f"/participants/groups/{group.slug}/"))
+    assert "Department of Immigration and Emigration" not in page and "Sri Lanka" not in page
+    assert client.get(f"/api/v1/groups/{group.uuid}/").json()["members"] is None
+    client.logout()
+    sign_in(client, User.objects.get(username="lka-analyst"))
+    assert len(client.get(f"/api/v1/groups/{group.uuid}/").json()["members"]) == 2
