@@ -6,6 +6,7 @@ A group's members are `null` for users who may not see a hidden membership: no l
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -107,7 +108,8 @@ class MembersField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, group):
-        rows = queries.group_memberships(self.context["request"].user, group)
+        period = self.context.get("period", {})
+        rows = queries.group_memberships(self.context["request"].user, group, **period)
         return None if rows is None else MembershipOut(rows, many=True).data
 
 
@@ -183,6 +185,19 @@ class MembershipIn(StrictSerializer):
     def validate(self, attrs):
         if bool(attrs.get("agency")) == bool(attrs.get("participant")):
             raise serializers.ValidationError({"agency": ["Give exactly one of agency or participant."]})
+        return attrs
+
+
+class JoinedPeriodIn(serializers.Serializer):
+    """Query parameters of "who joined in this period" (other parameters, e.g. a cache buster, are ignored)."""
+
+    joined_from = serializers.DateField(required=False)
+    joined_to = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        start, end = attrs.get("joined_from"), attrs.get("joined_to")
+        if start and end and end < start:
+            raise serializers.ValidationError({"joined_to": ["The end of the period is before its start."]})
         return attrs
 
 
@@ -361,9 +376,19 @@ class GroupDetailApi(GenericAPIView):
             raise Http404
         return group
 
-    @extend_schema(responses=GroupDetailOut)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("joined_from", OpenApiTypes.DATE, description="Members who joined on or after."),
+            OpenApiParameter("joined_to", OpenApiTypes.DATE, description="Members who joined on or before."),
+        ],
+        responses=GroupDetailOut,
+    )
     def get(self, request: Request, uuid) -> Response:
-        return Response(GroupDetailOut(self._get(uuid), context={"request": request}).data)
+        group = self._get(uuid)
+        period = JoinedPeriodIn(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        context = {"request": request, "period": dict(period.validated_data)}
+        return Response(GroupDetailOut(group, context=context).data)
 
     @extend_schema(request=GroupIn, responses=GroupDetailOut)
     def patch(self, request: Request, uuid) -> Response:

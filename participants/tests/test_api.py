@@ -170,3 +170,14 @@ def test_bad_values_answer_400_naming_the_field(client, personas):
         {"participant": "gam", "since": "2013-01-01", "until": "2012-01-01"},
     )
     assert response.status_code == 400 and "until" in response.json()["error"]["fields"]
+
+
+def test_who_joined_in_a_period_through_the_api(client, personas):
+    late = add_member(personas.rilon, participant=personas.gamma, since=date(2011, 10, 20))
+    sign_in(client, personas.ben_viewer)
+    url = f"/api/v1/groups/{personas.rilon.uuid}/"
+    body = client.get(url, {"joined_from": "2011-01-01", "joined_to": "2011-12-31"}).json()
+    assert [row["id"] for row in body["members"]] == [late.pk]
+    response = client.get(url, {"joined_from": "2012-01-01", "joined_to": "2011-01-01"})
+    assert response.status_code == 400 and "joined_to" in response.json()["error"]["fields"]
+    assert client.get(url, {"joined_from": "not-a-date"}).status_code == 400
