@@ -23,8 +23,9 @@ def backup_key(settings):
 
 
 @pytest.fixture
-def populated(personas, backup_key):
-    """Users, audit entries, an outbox message and uploaded files."""
+def populated(personas, backup_key, settings, tmp_path):
+    """Users, audit entries (with their own checkpoint file), an outbox message and uploaded files."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
     for number in range(25):
         record("operations.test.populated", actor=personas.alan_analyst, target_type="test", target_id=str(number))
     OutboxMessage.objects.create(recipient=personas.bea_analyst, subject="Hello", body="Body", dedup_key="k1")
