@@ -141,6 +141,7 @@ class SubmissionViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     serializer_class = SubmissionOut
     parser_classes = [JSONParser, MultiPartParser]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return queries.visible_submissions(self.request.user)

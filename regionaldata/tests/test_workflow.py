@@ -143,3 +143,9 @@ def test_the_pages_walk_the_workflow(client, stats):
     client.post(f"/statistics/submissions/{submission.pk}/publish/")
     submission.refresh_from_db()
     assert submission.state == WorkflowState.PUBLISHED
+
+
+def test_a_malformed_submission_id_is_404_not_an_error(client, stats):
+    login(client, stats.personas.alan_analyst)
+    assert client.get("/api/v1/statistics/submissions/abc/").status_code == 404
+    assert client.get("/statistics/submissions/abc/").status_code == 404
