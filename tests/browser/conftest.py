@@ -62,16 +62,28 @@ def browser_settings(settings):
     return settings
 
 
+# Runs before any page script (and outside the page's CSP): every blocked inline script, handler or
+# resource is logged to the console, where PageWatch collects it.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  console.error('Content Security Policy violation: ' + event.violatedDirective + ' ' + event.blockedURI
+    + ' ' + (event.sample || ''));
+});
+"""
+
+
 class PageWatch:
-    """Collects dialogs, console CSP errors and page errors: stored XSS must trigger none of them."""
+    """Collects dialogs, CSP violations (console and reports) and page errors: stored XSS must cause none."""
 
     def __init__(self, page):
         self.dialogs: list[str] = []
         self.csp_violations: list[str] = []
         self.page_errors: list[str] = []
+        page.add_init_script(_REPORT_CSP_VIOLATIONS)
         page.on("dialog", self._on_dialog)
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("request", self._on_request)
 
     def _on_dialog(self, dialog):
         self.dialogs.append(dialog.message)
@@ -80,6 +92,10 @@ class PageWatch:
     def _on_console(self, message):
         if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
             self.csp_violations.append(message.text)
+
+    def _on_request(self, request):
+        if "/csp-report/" in request.url:
+            self.csp_violations.append(f"report sent: {request.post_data}")
 
 
 @pytest.fixture
