@@ -299,16 +299,17 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 def sign_in_failed(*, method: str, ip: str, user: User | None, locked_seconds: int) -> None:
     """Audit a failed attempt (never the password or code) and a lockout it started."""
     with transaction.atomic():
+        # The actor is whoever is at the keyboard (anonymous), never the account being tried.
         record(
             "accounts.sign_in.failed",
-            actor=user,
+            actor=None,
             target=user,
             extra={"method": method, "ip": ip, "account_known": user is not None},
         )
         if locked_seconds:
             record(
                 "accounts.sign_in.locked_out",
-                actor=user,
+                actor=None,
                 target=user,
                 extra={"method": method, "ip": ip, "seconds": locked_seconds},
             )
