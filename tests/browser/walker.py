@@ -51,7 +51,9 @@ class Walker:
     visits: list[Visit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    def visit(self, label: str, path: str, *, expect: tuple[int, ...] = (200,), shows: str = "") -> int:
+    def visit(
+        self, label: str, path: str, *, expect: tuple[int, ...] = (200,), shows: str | tuple[str, ...] = ()
+    ) -> int:
         watch = self.page.watch
         before = (len(watch.dialogs), len(watch.csp_violations), len(watch.page_errors))
         response = self.page.goto(path)
@@ -82,8 +84,10 @@ class Walker:
         injected = self.page.evaluate(INJECTED_MARKUP_JS)
         if injected:
             self.problems.append(f"{where}: user text became markup: {injected[:5]}")
-        if shows and status == 200 and shows not in self.page.inner_text("body"):
-            self.problems.append(f"{where}: does not show {shows!r} as text")
+        text = self.page.inner_text("body") if shows and status == 200 else ""
+        for expected in (shows,) if isinstance(shows, str) else shows:
+            if text and expected not in text:
+                self.problems.append(f"{where}: does not show {expected!r} as text")
         return status
 
     def links(self, pattern: str) -> list[str]:
