@@ -80,9 +80,14 @@ PERSONA_NAMES = [
 
 
 @pytest.mark.django_db
-def test_no_persona_reaches_a_forbidden_document_on_any_registered_route(personas, client):
+def test_no_persona_reaches_a_forbidden_document_on_any_registered_route(personas, client, capsys):
     """Quick walk: every persona, every registered document route, two forbidden documents each."""
-    _walk_own_data(personas, client, per_model_limit=2, minimum_requests=300)
+    report = _walk_own_data(personas, client, per_model_limit=2, minimum_requests=300)
+    with capsys.disabled():
+        print(
+            "\n"
+            + "\n".join(f"{name:18} forbidden documents: {c.forbidden['Document']:3}" for name, c in report.items())
+        )
 
 
 @pytest.mark.slow
@@ -109,6 +114,7 @@ def _walk_own_data(personas, client, *, per_model_limit, minimum_requests):
         assert counts.forbidden["Document"] > 0, f"{name} may see every document: the walk proves nothing"
     assert not all_failures, "\n".join(all_failures)
     assert sum(c.requests for c in report.values()) >= minimum_requests
+    return report
 
 
 @pytest.mark.django_db
