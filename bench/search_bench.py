@@ -261,7 +261,9 @@ def build(count: int) -> None:
                     keys.add(f"group:{group.pk}")
                 facets += [ItemFacet(item_id=item.pk, facet=f, value=v) for f, v in rows]
                 access = search.item_access_tokens(item, keys)
-                tokens[item.pk] = " ".join(sorted(access) + sorted(search.facet_token(f, v) for f, v in rows))
+                tokens[item.pk] = " ".join(
+                    [*sorted(access), *sorted(search.facet_token(f, v) for f, v in rows), search.CURRENT_TOKEN]
+                )
             ItemFacet.objects.bulk_create(facets, batch_size=5000)
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
@@ -313,16 +315,19 @@ def run(repeat: int) -> dict:
         search.search(users[name], text=text, filters=filters)
     timings: dict[str, list[float]] = {"narrow": [], "wide": []}
     totals: dict[tuple, int] = {}
+    slowest: list[tuple[float, str]] = []
     for _ in range(repeat):
         for name, text, filters in plan:
             user = users[name]
             forget_principals(user)  # principals are computed per request
             started = time.perf_counter()
             result = search.search(user, text=text, filters=filters)
-            timings[name].append((time.perf_counter() - started) * 1000)
+            elapsed = (time.perf_counter() - started) * 1000
+            timings[name].append(elapsed)
+            slowest.append((elapsed, f"{name} {text!r} {filters}"))
             totals[(name, text, str(filters))] = result.total
     visible = {name: search.searchable_items(user).count() for name, user in users.items()}
-    return {"timings": timings, "totals": totals, "visible": visible}
+    return {"timings": timings, "totals": totals, "visible": visible, "slowest": sorted(slowest)[-5:]}
 
 
 def main() -> None:
@@ -350,6 +355,9 @@ def main() -> None:
         f"  all              : median {statistics.median(everything):6.1f} ms   "
         f"p95 {percentile(everything, 95):6.1f} ms   (target p95 < 150 ms)"
     )
+    print("  slowest:")
+    for elapsed, label in reversed(outcome["slowest"]):
+        print(f"    {elapsed:7.1f} ms  {label}")
 
 
 if __name__ == "__main__":

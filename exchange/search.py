@@ -9,12 +9,14 @@ query, so hits, totals, facets and suggestions only ever count what the user may
 """
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils.translation import gettext as _
 
 from exchange.models import Item, ItemFacet
@@ -84,6 +86,7 @@ def facet_token(facet: str, value: str) -> str:
 
 
 ARCHIVED_TOKEN = "zzarchived"  # noqa: S105 (an index token, not a secret)
+CURRENT_TOKEN = "zzcurrent"  # noqa: S105
 
 
 def item_access_tokens(item: Item, recipient_keys: set[str]) -> set[str]:
@@ -127,8 +130,9 @@ def user_access_tokens(user) -> list[str]:
 def index_item(item: Item, *, access: set[str], facets: set[tuple[str, str]]) -> None:
     """(Re)write the item's full-text entry: title, search_text, access and facet tokens."""
     tokens = sorted(access) + sorted(facet_token(f, v) for f, v in facets)
-    if item.archived_at is not None:
-        tokens.append(ARCHIVED_TOKEN)
+    # Both forms: FTS5 subtracts "archived" cheaply; PostgreSQL's GIN answers a positive "current" without
+    # rechecking rows (a negation would force a recheck of every candidate).
+    tokens.append(ARCHIVED_TOKEN if item.archived_at is not None else CURRENT_TOKEN)
     with connection.cursor() as cursor:
         if _is_postgres():
             cursor.execute(
@@ -164,7 +168,7 @@ def candidate_ids(
     if _is_postgres():
         parts = ["(" + " | ".join(access) + ")"] + ["(" + " | ".join(group) + ")" for group in groups]
         if not include_archived:
-            parts.append("!" + ARCHIVED_TOKEN)
+            parts.append(CURRENT_TOKEN)
         sql = "SELECT id FROM exchange_item WHERE search_vector @@ (to_tsquery('simple', %s)"
         params: list = [" & ".join(parts)]
         if not query.is_empty:
@@ -283,16 +287,34 @@ def filtered(items: QuerySet, query: ParsedQuery, filters: dict[str, list[str]])
     return items
 
 
-def facet_counts(hit_ids: list[int], filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
-    """Counts per facet value over the visible hits only (one grouped query)."""
-    rows = (
-        ItemFacet.objects.filter(item_id__in=hit_ids).values("facet", "value").annotate(n=Count("item_id")).order_by()
-    )
-    facets: dict[str, list[FacetValue]] = {facet: [] for facet in FACETS}
-    for row in rows:
-        facets[row["facet"]].append(
-            FacetValue(row["value"], row["value"], row["n"], row["value"] in filters.get(row["facet"], []))
-        )
+def facet_counts(rows: list[tuple], filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
+    """Counts per facet value over the visible hits only (rows already read with the hits, plus one query
+    for the groups they were shared with)."""
+    from collections import Counter
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from sharing.models import Recipient
+
+    counters: dict[str, Counter] = {facet: Counter() for facet in FACETS}
+    for _pk, kind, tlp, month, countries, nationalities, routes in rows:
+        counters["kind"][kind] += 1
+        counters["tlp"][tlp] += 1
+        counters["month"][month] += 1
+        counters["country"].update(set(json.loads(countries or "[]")))
+        counters["nationality"].update(set(json.loads(nationalities or "[]")))
+        counters["route"].update(set(json.loads(routes or "[]")))
+    if rows:
+        shared = Recipient.objects.filter(
+            content_type=ContentType.objects.get_for_model(Item),
+            object_id__in=[row[0] for row in rows],
+            principal_key__startswith="group:",
+        ).values_list("principal_key", flat=True)
+        counters["group"].update(key.partition(":")[2] for key in shared)
+    facets: dict[str, list[FacetValue]] = {}
+    for facet, counter in counters.items():
+        chosen = set(filters.get(facet, []))
+        facets[facet] = [FacetValue(value, value, count, value in chosen) for value, count in counter.items()]
     _label_facets(facets)
     for values in facets.values():
         values.sort(key=lambda v: (-v.count, v.label))
@@ -340,17 +362,28 @@ def search(
     )
     hits = filtered(searchable_items(user, include_archived=include_archived), ParsedQuery(()), filters)
     hits = hits.filter(pk__in=candidates)
-    ids = list(hits.order_by("-pk").values_list("pk", flat=True)[: HIT_CAP + 1])
+    # Facet columns come back as plain text (month as YYYY-MM, lists as JSON text): no per-row conversions.
+    rows = list(
+        hits.order_by("-pk")
+        .annotate(
+            f_month=Substr(Cast(Coalesce("published_at", "created_at"), output_field=CharField()), 1, 7),
+            f_countries=Cast("countries", output_field=TextField()),
+            f_nationalities=Cast("nationalities", output_field=TextField()),
+            f_routes=Cast("routes", output_field=TextField()),
+        )
+        .values_list("pk", "kind", "tlp", "f_month", "f_countries", "f_nationalities", "f_routes")[: HIT_CAP + 1]
+    )
     result = SearchResult(query=text, page=max(1, page), per_page=per_page)
-    result.capped = len(ids) > HIT_CAP
-    ids = ids[:HIT_CAP]
+    result.capped = len(rows) > HIT_CAP
+    rows = rows[:HIT_CAP]
+    ids = [row[0] for row in rows]
     result.total = len(ids)
     start = (result.page - 1) * per_page
     page_ids = ids[start : start + per_page]
     by_pk = Item.objects.select_related("originator_agency__participant", "anonymous_group").in_bulk(page_ids)
     result.items = [by_pk[pk] for pk in page_ids if pk in by_pk]
     if with_facets:
-        result.facets = facet_counts(ids, filters)
+        result.facets = facet_counts(rows, filters)
     result.snippets = snippets(page_ids, query)
     return result
 

@@ -258,6 +258,8 @@ def update_item(*, item: Item, actor, **changes) -> Item:
             setattr(item, name, value)
         if "body" in changes:
             item.body_html = render_markdown(item.body)
+        if "expires_at" in changes and (item.expires_at is None or item.expires_at > timezone.now()):
+            item.archived_at = None  # a renewed item is current again
         item.full_clean()
         item.save()
         after = {name: getattr(item, name) for name in changes}
