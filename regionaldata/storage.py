@@ -89,32 +89,39 @@ def summary_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """Per submission and indicator: the total, and one margin per dimension, without double counting.
 
     For each dimension the most aggregated pattern of rows that breaks it down is used (the validation
-    already checked that every pattern adds up to the same totals).
+    already checked that every pattern adds up to the same totals). Patterns are chosen on the small
+    table of distinct patterns, then the rows of the chosen patterns are summed (semi-joins, no windows).
     """
-    n_total = pl.sum_horizontal([(pl.col(name) == TOTAL).cast(pl.Int32) for name in DIMENSIONS])
-    # Which dimensions a row breaks down, as a bit mask (cheaper than comparing strings per row).
+    # Which dimensions a row breaks down, as a bit mask.
     pattern = pl.sum_horizontal(
         [(pl.col(name) != TOTAL).cast(pl.Int32) * (1 << index) for index, name in enumerate(DIMENSIONS)]
     )
-    base = frame.with_columns(n_total.alias("_n"), pattern.alias("_p"))
     keys = ["submission_id", "indicator"]
+    base = frame.with_columns(pattern.alias("_p"))
+    patterns = base.select(*keys, "_p").unique()
+    patterns = patterns.with_columns(
+        pl.sum_horizontal([(pl.col("_p") // (1 << index)) % 2 for index in range(len(DIMENSIONS))]).alias("_n")
+    )
 
-    def most_aggregated(rows: pl.DataFrame) -> pl.DataFrame:
-        rows = rows.filter(pl.col("_n") == pl.col("_n").max().over(keys))
-        return rows.filter(pl.col("_p") == pl.col("_p").max().over(keys))
+    def chosen(candidates: pl.DataFrame) -> pl.DataFrame:
+        """Fewest broken-down dimensions first; ties broken the same way every time."""
+        return candidates.sort(["_n", "_p"]).group_by(keys, maintain_order=True).first().select(*keys, "_p")
+
+    def rows_of(candidates: pl.DataFrame) -> pl.DataFrame:
+        return base.join(chosen(candidates), on=[*keys, "_p"], how="semi")
 
     parts = [
-        most_aggregated(base)
+        rows_of(patterns)
         .group_by(keys)
         .agg(pl.col("value").sum())
         .with_columns(pl.lit("total").alias("dimension"), pl.lit(TOTAL).alias("code"))
     ]
-    for dimension in DIMENSIONS:
-        rows = base.filter(pl.col(dimension) != TOTAL)
-        if rows.height == 0:
+    for index, dimension in enumerate(DIMENSIONS):
+        candidates = patterns.filter((pl.col("_p") // (1 << index)) % 2 == 1)
+        if candidates.height == 0:
             continue
         parts.append(
-            most_aggregated(rows)
+            rows_of(candidates)
             .group_by([*keys, dimension])
             .agg(pl.col("value").sum())
             .rename({dimension: "code"})
@@ -127,21 +134,19 @@ def write_summary(frame: pl.DataFrame, *, periods: dict[int, date], participant_
     """Replace the summary rows of the submissions present in `frame` (incremental refresh)."""
     submission_ids = frame["submission_id"].unique().to_list()
     SummaryCell.objects.filter(submission_id__in=submission_ids).delete()
-    summary = summary_frame(frame)
-    cells = [
-        SummaryCell(
-            submission_id=submission_id,
-            participant_id=participant_id,
-            indicator=indicator,
-            period=periods[submission_id],
-            dimension=dimension,
-            code=code,
-            value=value,
+    summary = summary_frame(frame).with_columns(
+        pl.col("submission_id").replace_strict(periods, return_dtype=pl.Date).alias("period"),
+        pl.lit(participant_id).alias("participant_id"),
+    )
+    columns = ("submission_id", "participant_id", "indicator", "period", "dimension", "code", "value")
+    table = SummaryCell._meta.db_table
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 - constant names
+            summary.select(columns).rows(),
         )
-        for submission_id, indicator, dimension, code, value in summary.iter_rows()
-    ]
-    SummaryCell.objects.bulk_create(cells, batch_size=5000)
-    return len(cells)
+    return summary.height
 
 
 def refresh_summary(submission) -> int:
