@@ -131,6 +131,17 @@ def test_the_walker_notices_a_leak(personas, client, monkeypatch):
     assert any("documents:detail" in failure for failure in failures)
 
 
+# Models whose demo data leaves some persona with nothing forbidden (measured on seed_demo, 29 November
+# 2026): the walk still runs their routes, but proves nothing for that persona until their seeders add
+# restricted objects. Every other registered model must have forbidden objects for every persona.
+SEED_GAPS = {
+    "Event": "meetings seed: every event is visible to every demo account",
+    "Action": "meetings seed: every action is visible to every demo account",
+    "RequestForInformation": "exchange seed: Malaysian accounts see every request",
+    "RfiAnswer": "exchange seed: some Australian and Sri Lankan accounts see every answer",
+}
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_demo_personas_reach_no_forbidden_object_on_any_registered_route(client, capsys):
@@ -150,7 +161,7 @@ def test_demo_personas_reach_no_forbidden_object_on_any_registered_route(client,
         all_failures += failures
         lines.append(f"{user.username:18} {counts.requests:5} requests  forbidden: {counts.forbidden}")
         for model_name, count in counts.forbidden.items():
-            assert count > 0 or model_name != "Document", f"{user.username} may see every {model_name}"
+            assert count > 0 or model_name in SEED_GAPS, f"{user.username} may see every {model_name}"
     with capsys.disabled():
         print("\n" + "\n".join(lines))
     assert not all_failures, "\n".join(all_failures[:50])
