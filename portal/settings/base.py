@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
     "leaflet",
@@ -276,6 +277,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
+    # Swagger UI served from the vendored sidecar package: no CDN, no inline script (strict CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "TITLE": "Bali Process Cooperation Portal API",
     "DESCRIPTION": "Every endpoint applies the portal's sharing rules: an object you may not see answers 404.",
     "VERSION": "1.0.0",
