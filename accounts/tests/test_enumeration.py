@@ -51,11 +51,11 @@ def test_password_checking_takes_as_long_for_unknown_accounts(alan, settings):
 
     # Alternate, and compare the fastest of each: load only ever adds time.
     known, unknown = [], []
-    for n in range(15):
+    for n in range(21):
         known.append(timed("alan"))
         unknown.append(timed(f"ghost{n}"))
-    # 20 ms (ASVS 6.3.8) on a quiet machine; on a saturated one, within 15 % of one hash.
-    assert abs(min(known) - min(unknown)) < max(0.02, 0.15 * min(known))
+    # 20 ms (ASVS 6.3.8) on a quiet machine; on a saturated one, within a fifth of one hash.
+    assert abs(min(known) - min(unknown)) < max(0.02, 0.2 * min(known))
 
 
 def test_password_reset_answers_the_same_for_unknown_and_known_accounts(alan):
