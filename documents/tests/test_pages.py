@@ -316,3 +316,21 @@ def test_detail_shows_the_change_history(personas, login, client):
     page = client.get(detail(doc)).content.decode()
     assert "Change history" in page
     assert "documents.document.narrowed" in page or "narrowed" in page
+
+
+def test_ending_a_membership_takes_effect_on_the_next_request(personas, login, client):
+    from django.utils import timezone
+
+    doc = make_document(
+        personas.alan_analyst,
+        distribution=Distribution.RECIPIENTS,
+        tlp=TLP.GREEN,
+        recipients=[f"group:{personas.rilon.pk}"],
+    )
+    login(personas.bea_analyst)
+    assert client.get(detail(doc)).status_code == 200
+    personas.rilon.memberships.filter(agency=personas.beta_agency).update(
+        until=timezone.localdate() - timezone.timedelta(days=1)
+    )
+    assert client.get(detail(doc)).status_code == 404
+    assert str(doc.uuid) not in client.get(reverse("api-documents-list")).content.decode()

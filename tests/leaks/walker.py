@@ -218,6 +218,11 @@ def walk_persona(client, user, world: ref.World, regs: list[ShareableRegistratio
                     failures.append(f"{user.username} list {url} -> {response.status_code}")
                     continue
                 text = body_text(response)
+                if response.get("Content-Type", "").startswith("application/json"):
+                    total = json.loads(text).get("count") if text.startswith("{") else None
+                    # A list may filter further, never count more than the persona may see.
+                    if isinstance(total, int) and total > len(world.docs) - len(forbidden_pks):
+                        failures.append(f"{user.username} list {url} counts {total} > visible")
                 for marker, pk in markers.items():
                     if marker and marker in text:
                         failures.append(f"{user.username} list {url} shows {model.__name__}:{pk}")
