@@ -328,3 +328,23 @@ def password_was_changed(*, user: User, current_session_key: str | None) -> None
     with transaction.atomic():
         ended = _end_all_sessions(user, keep_session_key=current_session_key)
         record("accounts.password.changed", actor=user, target=user, extra={"sessions_ended": ended})
+
+
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """Withdraw an open invitation; the account it would have opened is disabled."""
+    if not permissions.manages_users(actor) or not permissions.may_invite_into(actor, invitation.agency):
+        raise PermissionDenied(_("You may not withdraw this invitation."))
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is None and invitation.revoked_at is None:
+            invitation.revoked_at = timezone.now()
+            invitation.save(update_fields=["revoked_at"])
+            if invitation.accepted_user_id:
+                User.objects.filter(pk=invitation.accepted_user_id).update(is_active=False)
+            record(
+                "accounts.invitation.revoked",
+                actor=actor,
+                target=invitation,
+                target_participant_id=invitation.agency.participant_id,
+            )
+    return invitation

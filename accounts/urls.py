@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/sessions/end-others/", views.end_other_sessions, name="end_other_sessions"),
     path("users/", views.user_list, name="users"),
     path("users/invite/", views.invite, name="invite"),
+    path("users/invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation_revoke"),
     path("users/<uuid:uuid>/", views.user_detail, name="user"),
     path("users/<uuid:uuid>/<slug:action>/", views.user_action, name="user_action"),
     # allauth's e-mail page would copy the address into its EmailAddress table in clear: use the profile.

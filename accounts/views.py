@@ -164,6 +164,18 @@ def user_action(request: HttpRequest, uuid, action: str) -> HttpResponse:
     return redirect("accounts:user", uuid=target.uuid)
 
 
+@require_POST
+@login_required
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _manager_required(request)
+    invitation = queries.open_invitations(request.user).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(request, _("The invitation was withdrawn."))
+    return redirect("accounts:users")
+
+
 # --- Accepting an invitation ----------------------------------------------------------------
 
 

@@ -104,3 +104,19 @@ def test_accepting_refuses_a_weak_password_and_a_taken_username(personas):
 
 def test_an_unknown_invitation_link_is_not_found(db):
     assert Client().get("/accounts/invitation/not-a-real-token/").status_code == 404
+
+
+def test_a_withdrawn_invitation_can_no_longer_be_accepted(personas):
+    invitation = invite(personas.alice_focal, personas.alpha_agency)
+    link = invitation_link(invitation)
+    enrol_totp(personas.bob_focal)
+    outsider = Client()
+    outsider.force_login(personas.bob_focal)
+    assert outsider.post(f"/accounts/users/invitations/{invitation.pk}/withdraw/").status_code == 404
+    enrol_totp(personas.alice_focal)
+    client = Client()
+    client.force_login(personas.alice_focal)
+    assert client.post(f"/accounts/users/invitations/{invitation.pk}/withdraw/").status_code == 302
+    assert Client().get(link).status_code == 404
+    assert not User.objects.get(pk=invitation.accepted_user_id).is_active
+    assert AuditEntry.objects.filter(verb="accounts.invitation.revoked").count() == 1

@@ -44,6 +44,19 @@ def test_a_totp_code_works_only_once(alan):
     assert second.get("/")["Location"].startswith("/accounts/login/")
 
 
+def test_a_used_code_is_refused_by_another_process_too(alan):
+    """allauth remembers used codes in the (per-process) cache; the portal keeps the last step in the database."""
+    from django.core.cache import cache
+
+    code = current_code()
+    assert sign_in(Client(), "alan", code=code)["Location"] == "/"
+    cache.clear()  # what a second worker process would see
+    other = Client()
+    password_step(other, "alan")
+    code_step(other, code)
+    assert other.get("/")["Location"].startswith("/accounts/login/")
+
+
 def test_an_older_code_is_refused_after_a_newer_one_was_used(alan):
     assert sign_in(Client(), "alan", code=current_code())["Location"] == "/"
     other = Client()
