@@ -57,7 +57,10 @@ def test_only_the_reporting_participant_sends_figures(stats):
             upload(stats, csv_bytes(month_rows()), user=outsider)
 
 
-def test_a_large_file_runs_as_a_background_job_with_progress(stats, settings, django_capture_on_commit_callbacks):
+def test_a_large_file_runs_as_a_background_job_with_progress(
+    stats, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.REGIONALDATA_UPLOAD_DIR = tmp_path
     rows = [
         {"indicator": "ibc", "period": "2025-03", "citizenship": code, "sex": sex, "value": 1}
         for code in ("AFG", "MMR", "BGD", "LKA", "IRN")
@@ -81,7 +84,10 @@ def test_a_large_file_runs_as_a_background_job_with_progress(stats, settings, dj
     assert AuditEntry.objects.filter(verb="regionaldata.file.imported").count() == 1
 
 
-def test_a_large_file_with_errors_fails_its_job_and_lists_the_rows(stats, django_capture_on_commit_callbacks):
+def test_a_large_file_with_errors_fails_its_job_and_lists_the_rows(
+    stats, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.REGIONALDATA_UPLOAD_DIR = tmp_path
     rows = [*month_rows(), {"indicator": "ibc", "period": "2025-03", "citizenship": "ZZZ", "value": 1}]
     with django_capture_on_commit_callbacks(execute=True):
         result = services.import_file(
