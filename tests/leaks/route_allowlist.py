@@ -11,6 +11,7 @@ ALLOWLIST: dict[str, str] = {
     "api-token": "The user's own API tokens; looked up inside request.user.api_tokens.",
     "accounts:user": "Focal-point user management, scoped by accounts.permissions (tested in accounts).",
     "accounts:user_action": "Focal-point user management, scoped by accounts.permissions (tested in accounts).",
+    "accounts:invitation_revoke": "Focal-point invitation management, scoped by accounts.permissions.",
     "accounts:accept_invitation": "Invitation token for a signed-out visitor; not content.",
     # Participants directory: reference data every signed-in user may read (DESIGN.md 1: who a user is).
     "participants:detail": "Participants directory: reference data, not shareable content.",
