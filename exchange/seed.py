@@ -312,6 +312,19 @@ def seed_rfis(say) -> None:
             today + timedelta(days=1),
             [],
         ),
+        (
+            "tha-analyst",
+            "Indonesian exit checks at DPS: which document series are now verified electronically?",
+            ["participant:idn"],
+            today + timedelta(days=21),
+            [
+                (
+                    "idn-analyst",
+                    "The new series from 2012 are read by the e-gates; older ones are checked by hand.",
+                    "requester",
+                )
+            ],
+        ),
     ]
     count = 0
     for author_name, title, refs, due_on, answers in specs:

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -146,12 +148,14 @@ def _event_fields(data: dict) -> dict:
 
 
 class EventListView(APIView):
+    @extend_schema(operation_id="events_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(queries.events_for(request.user), request, view=self)
         queries.log_sensitive_list(request.user, page, verb="meetings.event.listed")
         return paginator.get_paginated_response([event_out(event, request.user) for event in page])
 
+    @extend_schema(operation_id="events_create", request=EventIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         payload = EventIn(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -171,11 +175,13 @@ class EventListView(APIView):
 
 
 class EventDetailView(APIView):
+    @extend_schema(operation_id="events_retrieve", responses=OpenApiTypes.OBJECT)
     def get(self, request, uuid):
         event = queries.event_for(request.user, uuid)
         queries.log_sensitive_reads(request.user, [event], verb="meetings.event.viewed")
         return Response(event_out(event, request.user))
 
+    @extend_schema(operation_id="events_partial_update", request=EventPatch, responses=OpenApiTypes.OBJECT)
     def patch(self, request, uuid):
         event = queries.event_for(request.user, uuid)
         payload = EventPatch(data=request.data)
@@ -201,16 +207,18 @@ class EventDetailView(APIView):
 
 
 class PriorityListView(APIView):
+    @extend_schema(operation_id="priorities_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response({"results": [priority_out(p) for p in queries.priorities()]})
 
 
 class PriorityDetailView(APIView):
+    @extend_schema(operation_id="priorities_retrieve", responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         return Response(priority_out(queries.priority_for(pk)))
 
 
-class ActionIn(StrictSerializer):
+class AgreedActionIn(StrictSerializer):
     text = serializers.CharField()
     event = serializers.UUIDField(required=False, allow_null=True)
     responsible = serializers.ListField(child=serializers.CharField(), allow_empty=False)
@@ -222,7 +230,7 @@ class ActionIn(StrictSerializer):
     recipients = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
 
-class ActionPatch(StrictSerializer):
+class AgreedActionPatch(StrictSerializer):
     text = serializers.CharField(required=False)
     responsible = serializers.ListField(child=serializers.CharField(), allow_empty=False, required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
@@ -240,6 +248,7 @@ def _visible_event(user, uuid):
 
 
 class ActionListView(APIView):
+    @extend_schema(operation_id="actions_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         state = request.query_params.get("state", "")
         if state and state not in Action.State.values:
@@ -256,8 +265,9 @@ class ActionListView(APIView):
         )
         return paginator.get_paginated_response([action_out(action) for action in page])
 
+    @extend_schema(operation_id="actions_create", request=AgreedActionIn, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
-        payload = ActionIn(data=request.data)
+        payload = AgreedActionIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         action = services.action_create(
@@ -276,14 +286,16 @@ class ActionListView(APIView):
 
 
 class ActionDetailView(APIView):
+    @extend_schema(operation_id="actions_retrieve", responses=OpenApiTypes.OBJECT)
     def get(self, request, uuid):
         action = queries.action_for(request.user, uuid)
         queries.log_sensitive_reads(request.user, [action], verb="meetings.action.viewed")
         return Response(action_out(action))
 
+    @extend_schema(operation_id="actions_partial_update", request=AgreedActionPatch, responses=OpenApiTypes.OBJECT)
     def patch(self, request, uuid):
         action = queries.action_for(request.user, uuid)
-        payload = ActionPatch(data=request.data)
+        payload = AgreedActionPatch(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         fields = {name: data[name] for name in ("text", "due_date", "state") if name in data}

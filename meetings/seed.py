@@ -745,6 +745,83 @@ def seed_document(author: User, event: Event, *, title: str, role: str, tlp: str
     EventDocument.objects.create(event=event, document=document, role=role)
 
 
+def seed_restricted_examples(author: User, colombo_meeting: Event) -> None:
+    """A draft (RSO only) and a RILON-only event and action, so every persona has meetings it must not see.
+
+    They fall after the report period, so the co-chairs' report of March 2013 is unchanged.
+    """
+    colombo = [f"group:{group('rilon-colombo').pk}"]
+    examples = (
+        (
+            "8th AHG Senior Officials' Meeting: draft programme",
+            Event.Kind.SOM,
+            date(2014, 8, 6),
+            "Canberra",
+            "AUS",
+            Distribution.MEMBERS,
+            TLP.GREEN,
+            (),
+            False,
+        ),
+        (
+            "Colombo RILON: document examination session",
+            Event.Kind.RILON,
+            date(2013, 6, 12),
+            "Colombo",
+            "LKA",
+            Distribution.RECIPIENTS,
+            TLP.AMBER,
+            colombo,
+            True,
+        ),
+    )
+    for title, kind, start, city, country, distribution, tlp, keys, publish in examples:
+        if Event.objects.filter(title=title).exists():
+            continue
+        event = Event(
+            title=title,
+            kind=kind,
+            start_date=start,
+            end_date=start,
+            city=city,
+            country=country,
+            organising_group=group("rilon-colombo") if keys else None,
+            state=Event.State.PLANNED,
+            distribution=distribution,
+            tlp=tlp,
+        )
+        create_shared(event, actor=author, recipient_keys=keys, publish=publish)
+    restricted_actions = (
+        (
+            "Circulate the draft programme of the 8th AHG SOM to the Steering Group",
+            (),
+            Distribution.MEMBERS,
+            TLP.GREEN,
+            False,
+        ),
+        (
+            "Colombo RILON members to exchange specimen images of the new fraudulent visa labels",
+            colombo,
+            Distribution.RECIPIENTS,
+            TLP.AMBER,
+            True,
+        ),
+    )
+    for text, keys, distribution, tlp, publish in restricted_actions:
+        if Action.objects.filter(text=text).exists():
+            continue
+        action = Action(
+            text=text,
+            event=colombo_meeting,
+            due_date=date(2013, 9, 30),
+            state=Action.State.AGREED,
+            distribution=distribution,
+            tlp=tlp,
+        )
+        create_shared(action, actor=author, recipient_keys=keys, publish=publish)
+        action.responsible.set([participant("lka")])
+
+
 @register_seeder("meetings", order=40)
 def seed(say) -> None:
     with transaction.atomic():
@@ -807,6 +884,8 @@ def seed(say) -> None:
                         action.reported_at.add(reported_event)
                     if after in ("done", "dropped"):
                         Action.objects.filter(pk=action.pk).update(closed_on=on)
+
+        seed_restricted_examples(author, colombo_nov)
 
         for code in CASH_DONORS:
             Contribution.objects.get_or_create(

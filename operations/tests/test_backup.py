@@ -26,6 +26,8 @@ def backup_key(settings):
 def populated(personas, backup_key, settings, tmp_path):
     """Users, audit entries (with their own checkpoint file), an outbox message and uploaded files."""
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+    # Files of this instance only: other tests upload into the session-wide MEDIA_ROOT.
+    settings.MEDIA_ROOT = tmp_path / "media"
     for number in range(25):
         record("operations.test.populated", actor=personas.alan_analyst, target_type="test", target_id=str(number))
     OutboxMessage.objects.create(recipient=personas.bea_analyst, subject="Hello", body="Body", dedup_key="k1")

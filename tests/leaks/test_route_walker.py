@@ -6,6 +6,7 @@ forbidden object's marker appears in any registered list, search, count, feed or
 """
 
 import itertools
+import os
 import re
 import uuid
 from datetime import timedelta
@@ -135,12 +136,7 @@ def test_the_walker_notices_a_leak(personas, client, monkeypatch):
 # Models whose demo data leaves some persona with nothing forbidden (measured on seed_demo, 29 November
 # 2026): the walk still runs their routes, but proves nothing for that persona until their seeders add
 # restricted objects. Every other registered model must have forbidden objects for every persona.
-SEED_GAPS = {
-    "Event": "meetings seed: every event is visible to every demo account",
-    "Action": "meetings seed: every action is visible to every demo account",
-    "RequestForInformation": "exchange seed: Malaysian accounts see every request",
-    "RfiAnswer": "exchange seed: some Australian and Sri Lankan accounts see every answer",
-}
+SEED_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.slow
@@ -158,7 +154,9 @@ def test_demo_personas_reach_no_forbidden_object_on_any_registered_route(client,
     lines, all_failures = [], []
     for user in personas:
         sign_in(client, user)
-        counts, failures = walker.walk_persona(client, user, world, registrations(), per_model_limit=8)
+        counts, failures = walker.walk_persona(
+            client, user, world, registrations(), per_model_limit=int(os.environ.get("LEAK_WALK_PER_MODEL", "3"))
+        )
         all_failures += failures
         lines.append(f"{user.username:18} {counts.requests:5} requests  forbidden: {counts.forbidden}")
         for model_name, count in counts.forbidden.items():
