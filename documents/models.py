@@ -31,6 +31,8 @@ class Document(Shareable):
 
     class Meta(Shareable.Meta):
         ordering = ["-created_at"]
+        # Lists read the newest visible documents first; the index lets the database stop after one page.
+        indexes = [*Shareable.Meta.indexes, models.Index(fields=["-created_at", "id"], name="document_newest_first")]
 
     def __str__(self) -> str:
         return self.title

@@ -751,6 +751,8 @@ def seed_restricted_examples(author: User, colombo_meeting: Event) -> None:
     They fall after the report period, so the co-chairs' report of March 2013 is unchanged.
     """
     colombo = [f"group:{group('rilon-colombo').pk}"]
+    # The RILON-only examples come from a Sri Lankan analyst, so the RSO's own staff do not see them.
+    rilon_author = User.objects.filter(username="lka-analyst").first() or author
     examples = (
         (
             "8th AHG Senior Officials' Meeting: draft programme",
@@ -790,7 +792,7 @@ def seed_restricted_examples(author: User, colombo_meeting: Event) -> None:
             distribution=distribution,
             tlp=tlp,
         )
-        create_shared(event, actor=author, recipient_keys=keys, publish=publish)
+        create_shared(event, actor=rilon_author if keys else author, recipient_keys=keys, publish=publish)
     restricted_actions = (
         (
             "Circulate the draft programme of the 8th AHG SOM to the Steering Group",
@@ -818,7 +820,7 @@ def seed_restricted_examples(author: User, colombo_meeting: Event) -> None:
             distribution=distribution,
             tlp=tlp,
         )
-        create_shared(action, actor=author, recipient_keys=keys, publish=publish)
+        create_shared(action, actor=rilon_author if keys else author, recipient_keys=keys, publish=publish)
         action.responsible.set([participant("lka")])
 
 
