@@ -14,6 +14,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -136,7 +137,7 @@ def _ooxml_kind(data: bytes) -> str | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return None
     if len(infos) > _MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > _MAX_ZIP_RATIO * max(len(data), 1):
         raise _error(_("The file is a compressed archive that expands far beyond its size; it is refused."), "zip_bomb")
@@ -146,7 +147,11 @@ def _ooxml_kind(data: bytes) -> str | None:
     info = archive.getinfo("[Content_Types].xml")
     if info.file_size > 1_000_000:
         return None
-    content_types = archive.read(info)
+    try:
+        content_types = archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        # A damaged or encrypted archive is not an Office document we can vouch for.
+        return None
     if any(name.lower().endswith("vbaproject.bin") for name in names) or b"macroEnabled" in content_types:
         raise _error(_("The file contains macros; save it without macros (.docx, .xlsx, .pptx)."), "macros")
     for kind, marker in _OOXML_MAIN_PARTS.items():

@@ -96,7 +96,7 @@ def test_no_persona_reaches_a_forbidden_document_on_any_registered_route(persona
 @pytest.mark.django_db
 def test_no_persona_reaches_any_forbidden_document_on_any_registered_route(personas, client):
     """Full walk of the same data: every forbidden document of every persona."""
-    _walk_own_data(personas, client, per_model_limit=None, minimum_requests=1500)
+    _walk_own_data(personas, client, per_model_limit=None, minimum_requests=600)
 
 
 def _walk_own_data(personas, client, *, per_model_limit, minimum_requests):
