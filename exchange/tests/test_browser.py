@@ -1,9 +1,6 @@
 """In a real browser: an analyst shares an item with an attachment to a RILON; a member of that RILON
 finds it by searching for words in the attachment."""
 
-import os
-import shutil
-
 import pyotp
 import pytest
 
@@ -22,26 +19,10 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 pytestmark = pytest.mark.browser
 
 
-def _chromium() -> str:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    raise RuntimeError("Debian's chromium is needed for the browser tests (apt-get install chromium).")
-
-
 @pytest.fixture
-def browser(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.SESSION_COOKIE_NAME = "portal-session"
-    settings.CSRF_COOKIE_NAME = "portal-csrftoken"
-    settings.SECURE_HSTS_SECONDS = 0
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), args=["--headless=new", "--no-sandbox"])
-        yield browser
-        browser.close()
+def browser(browser, live_server, browser_settings):
+    """The run's one Chromium (tests/browser/fixtures.py), with live_server and plain-HTTP cookie settings."""
+    return browser
 
 
 def signed_in_page(browser, base_url: str, username: str):

@@ -1,8 +1,5 @@
 """In a real browser: sign in with password and TOTP, record a meeting, then an action agreed there."""
 
-import os
-import shutil
-
 import pyotp
 import pytest
 
@@ -13,30 +10,14 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 pytestmark = pytest.mark.browser
 
 
-def _chromium() -> str:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    raise RuntimeError("Debian's chromium is needed for the browser tests (apt-get install chromium).")
-
-
 @pytest.fixture
-def meetings_page(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.SESSION_COOKIE_NAME = "portal-session"
-    settings.CSRF_COOKIE_NAME = "portal-csrftoken"
-    settings.SECURE_HSTS_SECONDS = 0
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), args=["--headless=new", "--no-sandbox"])
-        context = browser.new_context(base_url=live_server.url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+def meetings_page(browser, live_server, browser_settings):
+    """A page in the run's one Chromium (tests/browser/fixtures.py), against live_server."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 def test_secretariat_records_an_event_and_an_action_through_the_pages(meetings_page, transactional_db):

@@ -10,7 +10,6 @@ from participants.models import Agency, Participant
 from portal.testing import AgencyFactory, ParticipantFactory, Personas, UserFactory
 from regionaldata.catalogue import install_defaults
 from regionaldata.models import DataSet, IndicatorSet
-from tests.browser.conftest import browser, browser_settings, page, playwright_instance  # noqa: F401 - browser fixtures
 
 TODAY = date(2025, 7, 15)
 

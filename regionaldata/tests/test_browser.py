@@ -5,7 +5,7 @@ import pytest
 from portal.testing import TEST_PASSWORD, enrol_totp
 from regionaldata.models import Submission, WorkflowState
 from regionaldata.tests.helpers import csv_bytes, month_rows
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 
 # 160 bits: pyotp refuses secrets shorter than 112 bits.
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -3,7 +3,7 @@
 import pytest
 
 from portal.testing import Personas
-from tests.browser.conftest import open_signed_in
+from tests.browser.fixtures import open_signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

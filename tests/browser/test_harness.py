@@ -3,7 +3,7 @@
 import pytest
 
 from portal.testing import Personas
-from tests.browser.conftest import accessibility_violations, open_signed_in
+from tests.browser.fixtures import accessibility_violations, open_signed_in
 from tests.browser.walker import INJECTED_MARKUP_JS, Walker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@
 import pytest
 
 from portal.testing import TEST_PASSWORD, Personas, enrol_totp
-from tests.browser.conftest import DEMO_TOTP_SECRET, assert_accessible, sign_in
+from tests.browser.fixtures import DEMO_TOTP_SECRET, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import open_signed_in
+from tests.browser.fixtures import open_signed_in
 from tests.browser.walker import Walker
 from tests.browser.xss_world import XssWorld, build
 from tests.leaks.xss_payloads import FORMULA_STARTS

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from tests.browser.conftest import sign_in
+from tests.browser.fixtures import sign_in
 from tests.browser.walker import Walker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

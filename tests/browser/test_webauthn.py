@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Role
 from portal.testing import TEST_PASSWORD, Personas, UserFactory, enrol_totp
-from tests.browser.conftest import DEMO_TOTP_SECRET, assert_accessible, fresh_code, sign_in
+from tests.browser.fixtures import DEMO_TOTP_SECRET, assert_accessible, fresh_code, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

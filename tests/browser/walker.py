@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from tests.browser.conftest import accessibility_violations
+from tests.browser.fixtures import accessibility_violations
 
 # axe-core takes 1-5 s a page on the 2-core CI machine: each kind of page (one template) is checked the
 # first time any persona reaches it in a run; status, CSP, dialogs and script errors are checked everywhere.

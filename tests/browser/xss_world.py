@@ -22,7 +22,7 @@ from regionaldata.catalogue import install_defaults
 from regionaldata.models import DataSet, IndicatorSet
 from sharing.models import TLP, Distribution
 from sharing.principals import forget_principals, group_key, participant_key
-from tests.browser.conftest import DEMO_TOTP_SECRET
+from tests.browser.fixtures import DEMO_TOTP_SECRET
 from tests.leaks.xss_payloads import FORMULA_PAYLOADS, all_payloads, markdown_body, payload
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
