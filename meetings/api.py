@@ -1,7 +1,8 @@
 """REST API for events, priorities and actions: same rules as the pages (404 unseen, 403 unchangeable)."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -9,11 +10,13 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from documents.queries import get_document
 from meetings import queries, services
-from meetings.models import Action, Event, Priority
+from meetings.models import Action, Event, EventDocument, Priority
 from participants.models import Group
 from portal.api_base import StrictSerializer
 from sharing.models import TLP, Distribution
+from sharing.rules import can_change
 
 
 def _codes(participants) -> list[str]:
@@ -309,3 +312,50 @@ class ActionDetailView(APIView):
             priorities=_priorities(data["priorities"]) if "priorities" in data else None,
         )
         return Response(action_out(action))
+
+
+class EventDocumentIn(StrictSerializer):
+    document = serializers.UUIDField()
+    role = serializers.ChoiceField(choices=EventDocument.Role.choices)
+
+
+class EventDocumentOut(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    title = serializers.CharField()
+    role = serializers.CharField()
+    tlp = serializers.CharField()
+
+
+class EventDocumentsView(APIView):
+    @extend_schema(
+        operation_id="events_documents_attach",
+        request=EventDocumentIn,
+        responses={201: EventDocumentOut, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, uuid):
+        event = queries.event_for(request.user, uuid)
+        if not can_change(request.user, event):
+            raise PermissionDenied
+        payload = EventDocumentIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        document = get_document(request.user, payload.validated_data["document"])
+        link = services.event_attach_document(
+            actor=request.user, event=event, document=document, role=payload.validated_data["role"]
+        )
+        body = {"uuid": str(document.uuid), "title": document.title, "role": link.role, "tlp": document.tlp}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class EventDocumentDetailView(APIView):
+    @extend_schema(
+        operation_id="events_documents_detach",
+        request=None,
+        responses={204: None, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def delete(self, request, uuid, document):
+        event = queries.event_for(request.user, uuid)
+        if not can_change(request.user, event):
+            raise PermissionDenied
+        link = get_object_or_404(queries.documents_of(event, request.user), document__uuid=document)
+        services.event_detach_document(actor=request.user, event=event, document=link.document)
+        return Response(status=status.HTTP_204_NO_CONTENT)

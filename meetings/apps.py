@@ -1,7 +1,17 @@
 from datetime import timedelta
+from uuid import UUID
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# A document uuid that exists nowhere: write routes sent by the leak walker must change nothing.
+NO_SUCH_DOCUMENT = UUID(int=0)
+
+
+def _first_document(event) -> UUID:
+    """An attached document's uuid (or none): the walker's remove requests must answer 404 and keep it."""
+    link = event.event_documents.select_related("document").first()
+    return link.document.uuid if link else NO_SUCH_DOCUMENT
 
 
 class MeetingsConfig(AppConfig):
@@ -30,6 +40,32 @@ class MeetingsConfig(AppConfig):
                 ShareableRoute("meetings:event_edit", lambda e: {"uuid": e.uuid}),
                 ShareableRoute(
                     "meetings:event_edit", lambda e: {"uuid": e.uuid}, method="POST", payload={"title": "changed"}
+                ),
+                ShareableRoute("meetings:event_documents_add", lambda e: {"uuid": e.uuid}),
+                ShareableRoute(
+                    "meetings:event_documents_add",
+                    lambda e: {"uuid": e.uuid},
+                    method="POST",
+                    payload={"mode": "link", "link-role": "other", "link-document": str(NO_SUCH_DOCUMENT)},
+                ),
+                ShareableRoute(
+                    "meetings:event_document_remove",
+                    lambda e: {"uuid": e.uuid, "document": _first_document(e)},
+                    method="POST",
+                    payload={},
+                ),
+                ShareableRoute(
+                    "api-meetings-event-documents",
+                    lambda e: {"uuid": e.uuid},
+                    method="POST",
+                    payload={"document": str(NO_SUCH_DOCUMENT), "role": "other"},
+                    is_api=True,
+                ),
+                ShareableRoute(
+                    "api-meetings-event-document",
+                    lambda e: {"uuid": e.uuid, "document": _first_document(e)},
+                    method="DELETE",
+                    is_api=True,
                 ),
                 ShareableRoute("api-meetings-event-detail", lambda e: {"uuid": e.uuid}, is_api=True),
                 ShareableRoute(

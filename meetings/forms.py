@@ -1,9 +1,14 @@
 """Plain forms for the meetings pages; every field labelled, errors name the field."""
 
+from datetime import datetime, time
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Action, Event, Priority
+from documents.forms import DocumentForm
+from documents.models import Document
+from meetings.models import Action, Contribution, Event, EventDocument, Priority
 from meetings.report import FORMATS
 from participants.models import Group, Participant
 from sharing.models import TLP, Distribution
@@ -177,3 +182,92 @@ class PublishForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Publish to"), choices=[(Distribution.MEMBERS.value, _("All members")), ("public", _("Public"))]
     )
+
+
+class EventUploadForm(DocumentForm):
+    """Upload a new document to attach: the documents app's own form (validation, markings) plus its role."""
+
+    role = forms.ChoiceField(label=_("Role at the meeting"), choices=EventDocument.Role.choices)
+    field_order = ["role"]
+
+    def document_fields(self) -> dict:
+        data = self.cleaned_data
+        expires = data["expires_at"]
+        return {
+            "title": data["title"],
+            "description": data["description"],
+            "language": data["language"],
+            "upload": self.upload,
+            "group": data["group"],
+            "distribution": data["distribution"],
+            "tlp": data["tlp"],
+            "handling": data["handling"],
+            "expires_at": datetime.combine(expires, time.max, tzinfo=timezone.get_current_timezone())
+            if expires
+            else None,
+            "anonymous": data["anonymous"],
+            "anonymous_group": data["anonymous_group"],
+            "recipient_keys": data["recipients"],
+            "publish": data["publish"],
+        }
+
+
+class EventLinkForm(forms.Form):
+    """Link an existing document the user may see."""
+
+    document = forms.ModelChoiceField(label=_("Document"), queryset=Document.objects.none(), to_field_name="uuid")
+    role = forms.ChoiceField(label=_("Role at the meeting"), choices=EventDocument.Role.choices)
+
+    def __init__(self, *args, documents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents if documents is not None else Document.objects.none()
+        self.fields["document"].error_messages["invalid_choice"] = _("Choose a document you can see.")
+
+
+class PriorityForm(forms.ModelForm):
+    class Meta:
+        model = Priority
+        fields = ["code", "letter", "title", "description", "mandate", "period_from", "period_to"]
+        widgets = {"period_from": DateInput(), "period_to": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mandate"].queryset = Event.objects.filter(kind=Event.Kind.MINISTERIAL).order_by("start_date")
+        self.fields["mandate"].label = _("Mandate (ministerial conference)")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_from"), cleaned.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("The end of the period is before its start."))
+        return cleaned
+
+    def _post_clean(self):
+        # Model validation runs in the service (full_clean there).
+        pass
+
+
+class ContributionForm(forms.ModelForm):
+    class Meta:
+        model = Contribution
+        fields = ["donor", "kind", "amount", "currency", "purpose", "received_on", "precision", "event"]
+        widgets = {"received_on": DateInput()}
+        labels = {"donor": _("Donor"), "precision": _("Date known to the"), "event": _("Event (optional)")}
+
+    def __init__(self, *args, events=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events if events is not None else Event.objects.none()
+        self.fields["currency"].help_text = _("ISO 4217 code, e.g. USD; required with an amount.")
+
+    def clean(self):
+        cleaned = super().clean()
+        amount, currency = cleaned.get("amount"), (cleaned.get("currency") or "").strip().upper()
+        if amount is not None and amount < 0:
+            self.add_error("amount", _("The amount cannot be negative."))
+        if amount is not None and not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            self.add_error("currency", _("Give the ISO 4217 currency code of the amount, e.g. USD."))
+        cleaned["currency"] = currency
+        return cleaned
+
+    def _post_clean(self):
+        pass

@@ -110,6 +110,19 @@ def priority_for(pk: int) -> Priority:
     return get_object_or_404(priorities(), pk=pk)
 
 
+def contributions() -> QuerySet:
+    """Contributions are reference data kept by the secretariat."""
+    from meetings.models import Contribution
+
+    return Contribution.objects.select_related("donor", "event").order_by("-received_on", "id")
+
+
+def contribution_for(pk: int):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(contributions(), pk=pk)
+
+
 def co_chair_participant_ids(on: date | None = None) -> set[int]:
     """Participants holding a co-chair role today in a co-chairs group."""
     rows = GroupMembership.objects.filter(

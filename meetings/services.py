@@ -16,6 +16,7 @@ from audit import services as audit
 from meetings.models import (
     Action,
     ActionUpdate,
+    Contribution,
     Event,
     EventDocument,
     Priority,
@@ -160,6 +161,96 @@ def event_attach_document(*, actor, event: Event, document, role: str) -> EventD
             "meetings.event.document_attached", actor=actor, target=event, extra={"document": document.pk, "role": role}
         )
     return link
+
+
+def event_upload_document(*, actor, event: Event, role: str, document_fields: dict[str, Any]) -> EventDocument:
+    """Upload a new document (documents.services.create_document) and attach it, in one transaction."""
+    from documents.services import create_document
+
+    _require_change(actor, event)
+    if role not in EventDocument.Role.values:
+        raise ValidationError({"role": _("Choose the document's role.")})
+    with transaction.atomic():
+        document = create_document(actor=actor, **document_fields)
+        return event_attach_document(actor=actor, event=event, document=document, role=role)
+
+
+def event_detach_document(*, actor, event: Event, document) -> None:
+    """Remove a document's link to an event (the document itself stays in the library)."""
+    _require_change(actor, event)
+    with transaction.atomic():
+        deleted, _rows = EventDocument.objects.filter(event=event, document=document).delete()
+        if not deleted:
+            raise Http404
+        audit.record("meetings.event.document_detached", actor=actor, target=event, extra={"document": document.pk})
+
+
+PRIORITY_FIELDS = ("code", "letter", "title", "description", "mandate", "period_from", "period_to")
+CONTRIBUTION_FIELDS = ("donor", "kind", "amount", "currency", "purpose", "received_on", "precision", "event")
+
+
+def _require_secretariat(actor) -> None:
+    if actor.role != Role.SECRETARIAT:
+        raise PermissionDenied(_("Only the secretariat edits this reference data."))
+
+
+def _save_reference(*, actor, obj, fields: dict[str, Any], allowed: tuple[str, ...], verb: str):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: _("This field is not accepted here.") for name in sorted(unknown)})
+    creating = obj.pk is None
+    with transaction.atomic():
+        if not creating:
+            obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+        before = {} if creating else _plain({name: getattr(obj, name) for name in fields})
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.full_clean()
+        obj.save()
+        after = _plain({name: getattr(obj, name) for name in fields})
+        audit.record(
+            f"{verb}.{'created' if creating else 'changed'}",
+            actor=actor,
+            target=obj,
+            changes=audit.diff(before, after),
+        )
+    return obj
+
+
+def priority_save(*, actor, fields: dict[str, Any], priority: Priority | None = None) -> Priority:
+    """The secretariat records or edits a priority (reference data)."""
+    _require_secretariat(actor)
+    mandate = fields.get("mandate")
+    if mandate is not None and mandate.kind != Event.Kind.MINISTERIAL:
+        raise ValidationError({"mandate": _("The mandate is a ministerial conference.")})
+    start, end = fields.get("period_from"), fields.get("period_to")
+    if start and end and end < start:
+        raise ValidationError({"period_to": _("The end of the period is before its start.")})
+    return _save_reference(
+        actor=actor, obj=priority or Priority(), fields=fields, allowed=PRIORITY_FIELDS, verb="meetings.priority"
+    )
+
+
+def contribution_save(*, actor, fields: dict[str, Any], contribution: Contribution | None = None) -> Contribution:
+    """The secretariat records or edits a contribution (cash or in kind)."""
+    _require_secretariat(actor)
+    amount, currency = fields.get("amount"), (fields.get("currency") or "").strip().upper()
+    if "currency" in fields:
+        fields = {**fields, "currency": currency}
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    if amount is not None and not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        raise ValidationError({"currency": _("Give the ISO 4217 currency code of the amount, e.g. USD.")})
+    event = fields.get("event")
+    if event is not None and not can_see(actor, event):
+        raise ValidationError({"event": _("Choose an event you can see.")})
+    return _save_reference(
+        actor=actor,
+        obj=contribution or Contribution(),
+        fields=fields,
+        allowed=CONTRIBUTION_FIELDS,
+        verb="meetings.contribution",
+    )
 
 
 def action_create(

@@ -14,12 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User, hash_secret
+from documents import queries as documents_queries
 from meetings import queries, services
 from meetings.feed import calendar_for
 from meetings.forms import (
     ActionForm,
+    ContributionForm,
     EventForm,
+    EventLinkForm,
+    EventUploadForm,
     NarrativeForm,
+    PriorityForm,
     ProgressForm,
     PublishForm,
     ReportForm,
@@ -376,3 +381,123 @@ def narrative_decide(request, pk, decision):
         return redirect("meetings:report")
     messages.success(request, _("Version %(n)s updated.") % {"n": version.number})
     return redirect("meetings:report")
+
+
+def _documents_to_link(user, event):
+    return documents_queries.documents_for(user).exclude(event_links__event=event).order_by("title")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_documents_add(request, uuid):
+    """'Add a document': upload a new one or link an existing one the user can see (event editors only)."""
+    event = queries.event_for(request.user, uuid)
+    if not can_change(request.user, event):
+        raise PermissionDenied
+    documents = _documents_to_link(request.user, event)
+    mode = request.POST.get("mode", "")
+    upload_form = EventUploadForm(
+        request.POST if mode == "upload" else None,
+        request.FILES if mode == "upload" else None,
+        user=request.user,
+        prefix="upload",
+    )
+    link_form = EventLinkForm(request.POST if mode == "link" else None, documents=documents, prefix="link")
+    if request.method == "POST":
+        try:
+            if mode == "upload" and upload_form.is_valid():
+                services.event_upload_document(
+                    actor=request.user,
+                    event=event,
+                    role=upload_form.cleaned_data["role"],
+                    document_fields=upload_form.document_fields(),
+                )
+            elif mode == "link" and link_form.is_valid():
+                services.event_attach_document(
+                    actor=request.user,
+                    event=event,
+                    document=link_form.cleaned_data["document"],
+                    role=link_form.cleaned_data["role"],
+                )
+            else:
+                if mode not in ("upload", "link"):
+                    messages.error(request, _("Choose whether to upload or to link a document."))
+                raise ValidationError({})
+        except ValidationError as error:
+            if error.message_dict:
+                _apply_errors(upload_form if mode == "upload" else link_form, error)
+        else:
+            messages.success(request, _("The document was attached."))
+            return redirect("meetings:event", uuid=event.uuid)
+    return render(
+        request,
+        "meetings/event_documents_add.html",
+        {"event": event, "upload_form": upload_form, "link_form": link_form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def event_document_remove(request, uuid, document):
+    event = queries.event_for(request.user, uuid)
+    if not can_change(request.user, event):
+        raise PermissionDenied
+    link = get_object_or_404(queries.documents_of(event, request.user), document__uuid=document)
+    services.event_detach_document(actor=request.user, event=event, document=link.document)
+    messages.success(request, _("The document is no longer attached to this event."))
+    return redirect("meetings:event", uuid=event.uuid)
+
+
+def _require_secretariat(request) -> None:
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def priority_form(request, pk=None):
+    _require_secretariat(request)
+    priority = queries.priority_for(pk) if pk is not None else None
+    form = PriorityForm(request.POST or None, instance=priority)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in PriorityForm.Meta.fields}
+        try:
+            priority = services.priority_save(actor=request.user, fields=fields, priority=priority)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The priority was saved."))
+            return redirect("meetings:priority", pk=priority.pk)
+    return render(
+        request, "meetings/reference_form.html", {"form": form, "title": _("Priority"), "back": "meetings:priorities"}
+    )
+
+
+@require_GET
+@login_required
+def contribution_list(request):
+    _require_secretariat(request)
+    return render(request, "meetings/contribution_list.html", {"contributions": queries.contributions()})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def contribution_form(request, pk=None):
+    _require_secretariat(request)
+    contribution = queries.contribution_for(pk) if pk is not None else None
+    form = ContributionForm(request.POST or None, instance=contribution, events=queries.events_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in ContributionForm.Meta.fields}
+        try:
+            services.contribution_save(actor=request.user, fields=fields, contribution=contribution)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The contribution was saved."))
+            return redirect("meetings:contributions")
+    return render(
+        request,
+        "meetings/reference_form.html",
+        {"form": form, "title": _("Contribution"), "back": "meetings:contributions"},
+    )

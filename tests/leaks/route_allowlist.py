@@ -43,6 +43,8 @@ ALLOWLIST: dict[str, str] = {
     "api-meetings-priority-detail": "Priorities are reference data (API).",
     "meetings:commitments": "Per-participant commitments page built from meetings.queries (visible actions only).",
     "meetings:feed": "Personal calendar feed keyed by the user's own secret; built from visible events.",
+    "meetings:priority_edit": "Priorities are reference data; writes limited to the secretariat (meetings tests).",
+    "meetings:contribution_edit": "Contributions are reference data; secretariat-only pages (meetings tests).",
     "meetings:narrative_decide": "Report narrative versions (not Shareable); decided in meetings.services.",
     # Exchange (owner: exchange app).
     "exchange:release-decide": "Fetched by exchange.queries.get_release_request_or_404 (visible items only).",
