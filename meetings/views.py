@@ -404,31 +404,32 @@ def event_documents_add(request, uuid):
     )
     link_form = EventLinkForm(request.POST if mode == "link" else None, documents=documents, prefix="link")
     if request.method == "POST":
-        try:
-            if mode == "upload" and upload_form.is_valid():
-                services.event_upload_document(
-                    actor=request.user,
-                    event=event,
-                    role=upload_form.cleaned_data["role"],
-                    document_fields=upload_form.document_fields(),
-                )
-            elif mode == "link" and link_form.is_valid():
-                services.event_attach_document(
-                    actor=request.user,
-                    event=event,
-                    document=link_form.cleaned_data["document"],
-                    role=link_form.cleaned_data["role"],
-                )
+        form = upload_form if mode == "upload" else link_form
+        if mode not in ("upload", "link"):
+            messages.error(request, _("Choose whether to upload or to link a document."))
+        elif form.is_valid():
+            try:
+                if mode == "upload":
+                    services.event_upload_document(
+                        actor=request.user,
+                        event=event,
+                        role=form.cleaned_data["role"],
+                        document_fields=form.document_fields(),
+                    )
+                else:
+                    services.event_attach_document(
+                        actor=request.user,
+                        event=event,
+                        document=form.cleaned_data["document"],
+                        role=form.cleaned_data["role"],
+                    )
+            except ValidationError as error:
+                _apply_errors(form, error)
             else:
-                if mode not in ("upload", "link"):
-                    messages.error(request, _("Choose whether to upload or to link a document."))
-                raise ValidationError({})
-        except ValidationError as error:
-            if error.message_dict:
-                _apply_errors(upload_form if mode == "upload" else link_form, error)
-        else:
-            messages.success(request, _("The document was attached."))
-            return redirect("meetings:event", uuid=event.uuid)
+                messages.success(request, _("The document was attached."))
+                return redirect("meetings:event", uuid=event.uuid)
+    else:
+        queries.log_sensitive_reads(request.user, [event], verb="meetings.event.viewed")
     return render(
         request,
         "meetings/event_documents_add.html",

@@ -148,6 +148,7 @@ def test_api_errors_name_the_field_and_follow_the_sharing_rules(client, login, p
         return client.post(f"/api/v1/events/{target.uuid}/documents/", body, "application/json")
 
     assert attach(event, {"document": str(hidden_document.uuid), "role": "other"}).status_code == 404
+    assert attach(event, {"document": "00000000-0000-0000-0000-000000000000", "role": "other"}).status_code == 404
     assert attach(hidden_event, {"document": str(document.uuid), "role": "other"}).status_code == 404
     bad_role = attach(event, {"document": str(document.uuid), "role": "poem"})
     assert bad_role.status_code == 400
