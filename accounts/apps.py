@@ -6,10 +6,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import schema, signals  # noqa: F401
-        from accounts.totp_replay import install
+        from accounts import recovery_codes, schema, signals, totp_replay  # noqa: F401
 
-        install()
+        totp_replay.install()
+        recovery_codes.install()
         _guard_admin()
         from django.utils.translation import gettext_lazy as _
 
