@@ -17,7 +17,8 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
 
 class PortalMFAAdapter(DefaultMFAAdapter):
-    # allauth keeps the TOTP secret and the recovery-code seed in Authenticator.data; by default in clear.
+    # allauth keeps the TOTP secret (and, before accounts/recovery_codes.py, a recovery-code seed) in
+    # Authenticator.data; by default in clear.
     # We encrypt them with the field-encryption keys (AES-GCM), like every other secret at rest.
     def encrypt(self, text: str) -> str:
         return encrypt_value(text)
