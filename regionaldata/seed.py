@@ -63,7 +63,7 @@ def seed(say) -> None:
     from participants.models import Agency, Participant
     from regionaldata import services
     from regionaldata.catalogue import install_defaults
-    from regionaldata.importers import import_australia, import_frontex
+    from regionaldata.importers import import_australia, import_frontex, import_glotip, import_unhcr
     from regionaldata.models import DataSet, IndicatorSet, Submission, WorkflowState
 
     install_defaults()
@@ -115,6 +115,10 @@ def seed(say) -> None:
     say(f"statistics: Frontex {'unchanged' if frontex.unchanged else frontex.file.row_count} rows")
     australia = import_australia()
     say(f"statistics: Australia boat arrivals {'unchanged' if australia.unchanged else australia.file.row_count} rows")
+    glotip = import_glotip()
+    say(f"statistics: UNODC GLOTIP {'unchanged' if glotip.unchanged else glotip.rows} rows")
+    unhcr = import_unhcr()
+    say(f"statistics: UNHCR asylum applications {'unchanged' if unhcr.unchanged else unhcr.rows} rows")
     _ = WorkflowState
 
 

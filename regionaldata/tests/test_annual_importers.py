@@ -163,3 +163,17 @@ def test_a_file_failing_validation_midway_stores_no_country(stats, tmp_path):
         import_unhcr(path=path)
     assert not Observation.objects.exists()
     assert not DataSet.objects.filter(code__startswith="unhcr-asylum-").exists()
+
+
+def test_the_command_imports_a_source_and_reports_unchanged_on_a_rerun(stats):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, second = StringIO(), StringIO()
+    call_command("import_statistics", "--only", "glotip", stdout=first)
+    call_command("import_statistics", "--only", "glotip", stdout=second)
+    expected, suppressed = glotip_source()
+    assert f"UNODC GLOTIP: {len(expected)} rows for " in first.getvalue()
+    assert f"{sum(suppressed.values())} country-years suppressed" in first.getvalue()
+    assert second.getvalue().strip() == "UNODC GLOTIP: unchanged (same data imported before)"
