@@ -268,8 +268,10 @@ def build(count: int) -> None:
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
                     cursor.executemany(
-                        "UPDATE exchange_item SET search_vector = setweight(to_tsvector('english', title), 'A') || "
-                        "to_tsvector('english', search_text) || to_tsvector('simple', %s) WHERE id = %s",
+                        "INSERT INTO exchange_item_search (item_id, search_vector) SELECT id, "
+                        "setweight(to_tsvector('english', title), 'A') || to_tsvector('english', search_text) || "
+                        "to_tsvector('simple', %s) FROM exchange_item WHERE id = %s "
+                        "ON CONFLICT (item_id) DO UPDATE SET search_vector = EXCLUDED.search_vector",
                         [(tokens[item.pk], item.pk) for item in items],
                     )
                 else:

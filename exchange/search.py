@@ -1,8 +1,9 @@
 """Full-text search over items, their comments and their attachments' text: one interface, two backends.
 
-SQLite uses an FTS5 virtual table (`exchange_item_fts`, rowid = item id); PostgreSQL a tsvector column
-(`exchange_item.search_vector`, GIN index). Both are created by migration 0002 and kept current by
-`index_item`, which the services call inside their transactions.
+SQLite uses an FTS5 virtual table (`exchange_item_fts`, rowid = item id); PostgreSQL a narrow table
+(`exchange_item_search`: item_id + tsvector, GIN index; migration 0004 moved it out of the wide item row
+so that phrase rechecks read less). Both are kept current by `index_item`, which the services call inside
+their transactions.
 
 Every query starts from `visible_to(user)` and the text match is a sub-select inside the SAME SQL
 query, so hits, totals, facets and suggestions only ever count what the user may see.
@@ -136,9 +137,10 @@ def index_item(item: Item, *, access: set[str], facets: set[tuple[str, str]]) ->
     with connection.cursor() as cursor:
         if _is_postgres():
             cursor.execute(
-                "UPDATE exchange_item SET search_vector = setweight(to_tsvector('english', %s), 'A') || "
-                "to_tsvector('english', %s) || to_tsvector('simple', %s) WHERE id = %s",
-                [item.title, item.search_text, " ".join(tokens), item.pk],
+                "INSERT INTO exchange_item_search (item_id, search_vector) VALUES (%s, "
+                "setweight(to_tsvector('english', %s), 'A') || to_tsvector('english', %s) || "
+                "to_tsvector('simple', %s)) ON CONFLICT (item_id) DO UPDATE SET search_vector = EXCLUDED.search_vector",
+                [item.pk, item.title, item.search_text, " ".join(tokens)],
             )
         else:
             cursor.execute("DELETE FROM exchange_item_fts WHERE rowid = %s", [item.pk])
@@ -152,7 +154,7 @@ def matching_ids(query: ParsedQuery) -> RawSQL:
     """A sub-select of the ids of items whose text matches (used inside an already visible queryset)."""
     if _is_postgres():
         return RawSQL(
-            "SELECT id FROM exchange_item WHERE search_vector @@ websearch_to_tsquery('english', %s)",
+            "SELECT item_id FROM exchange_item_search WHERE search_vector @@ websearch_to_tsquery('english', %s)",
             [query.websearch()],
         )
     return RawSQL(
@@ -169,12 +171,12 @@ def candidate_ids(
         parts = ["(" + " | ".join(access) + ")"] + ["(" + " | ".join(group) + ")" for group in groups]
         if not include_archived:
             parts.append(CURRENT_TOKEN)
-        sql = "SELECT id FROM exchange_item WHERE search_vector @@ (to_tsquery('simple', %s)"
+        sql = "SELECT item_id FROM exchange_item_search WHERE search_vector @@ (to_tsquery('simple', %s)"
         params: list = [" & ".join(parts)]
         if not query.is_empty:
             sql += " && websearch_to_tsquery('english', %s)"
             params.append(query.websearch())
-        return RawSQL(sql + ") ORDER BY id DESC LIMIT %s", [*params, limit])  # noqa: S611 (constant SQL, values as parameters)
+        return RawSQL(sql + ") ORDER BY item_id DESC LIMIT %s", [*params, limit])  # noqa: S611 (constant SQL, values as parameters)
     parts = []
     if not query.is_empty:
         parts.append("{title body} : (" + query.fts5() + ")")
