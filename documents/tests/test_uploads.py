@@ -30,16 +30,20 @@ def jpeg_with_gps() -> bytes:
 
 
 def ooxml_bytes(main_part: str, *, macro: bool = False) -> bytes:
+    # Fixed timestamps: the bytes (and so the test ids) are the same in every process (pytest-xdist).
+    def entry(name: str) -> zipfile.ZipInfo:
+        return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr(
-            "[Content_Types].xml",
+            entry("[Content_Types].xml"),
             '<?xml version="1.0"?><Types><Override PartName="/x" '
             f'ContentType="application/vnd.openxmlformats-officedocument.{main_part}"/></Types>',
         )
-        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr(entry("_rels/.rels"), "<Relationships/>")
         if macro:
-            archive.writestr("word/vbaProject.bin", b"\x00" * 10)
+            archive.writestr(entry("word/vbaProject.bin"), b"\x00" * 10)
     return out.getvalue()
 
 
@@ -86,6 +90,7 @@ def test_a_file_over_the_limit_is_refused(settings):
         ("latin1.csv", "café;1\n".encode("latin-1"), "not a type the portal accepts"),
         ("nul.txt", b"abc\x00def", "not a type the portal accepts"),
     ],
+    ids=["executable", "gif", "zip", "no-extension", "latin1-csv", "nul-text"],
 )
 def test_content_outside_the_allow_list_is_refused_with_a_named_reason(name, data, message):
     with pytest.raises(ValidationError, match=message):
