@@ -6,6 +6,7 @@ A group's members are `null` for users who may not see a hidden membership: no l
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -259,9 +260,7 @@ class ParticipantDetailApi(GenericAPIView):
     serializer_class = ParticipantDetailOut
 
     def _get(self, uuid) -> Participant:
-        participant = Participant.objects.filter(uuid=uuid).first()
-        if participant is None:
-            raise Http404
+        participant = get_object_or_404(Participant, uuid=uuid)
         return participant
 
     @extend_schema(responses=ParticipantDetailOut)
@@ -283,9 +282,7 @@ class ParticipantStatusApi(GenericAPIView):
 
     @extend_schema(request=StatusChangeIn, responses={201: ParticipantDetailOut})
     def post(self, request: Request, uuid) -> Response:
-        participant = Participant.objects.filter(uuid=uuid).first()
-        if participant is None:
-            raise Http404
+        participant = get_object_or_404(Participant, uuid=uuid)
         _require_manager(request)
         data = StatusChangeIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -328,9 +325,7 @@ class AgencyDetailApi(GenericAPIView):
     serializer_class = AgencyOut
 
     def _get(self, uuid) -> Agency:
-        agency = Agency.objects.select_related("participant").filter(uuid=uuid).first()
-        if agency is None:
-            raise Http404
+        agency = get_object_or_404(Agency.objects.select_related("participant"), uuid=uuid)
         return agency
 
     @extend_schema(responses=AgencyOut)
@@ -371,9 +366,7 @@ class GroupDetailApi(GenericAPIView):
     serializer_class = GroupDetailOut
 
     def _get(self, uuid) -> Group:
-        group = Group.objects.filter(uuid=uuid).first()
-        if group is None:
-            raise Http404
+        group = get_object_or_404(Group, uuid=uuid)
         return group
 
     @extend_schema(
@@ -405,9 +398,7 @@ class GroupMembershipApi(GenericAPIView):
 
     @extend_schema(request=MembershipIn, responses={201: GroupDetailOut})
     def post(self, request: Request, uuid) -> Response:
-        group = Group.objects.filter(uuid=uuid).first()
-        if group is None:
-            raise Http404
+        group = get_object_or_404(Group, uuid=uuid)
         _require_manager(request)
         data = MembershipIn(data=request.data)
         data.is_valid(raise_exception=True)
