@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -11,6 +10,7 @@ from audit.forms import TrailFilterForm
 from audit.models import AuditEntry
 from audit.queries import filter_trail, is_auditor, present, trail_for
 from audit.services import record, record_list_read
+from portal.pagination import CappedPaginator
 
 PAGE_SIZE = 50
 
@@ -29,7 +29,7 @@ def _filtered(request):
 @login_required
 def trail(request):
     form, entries = _filtered(request)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = present(page.object_list, request.user)  # evaluated before this read is itself recorded
     record_list_read(request.user, AuditEntry, page.paginator.count, request.GET)
     query = request.GET.copy()

@@ -19,6 +19,7 @@ from sharing.models import TLP, Distribution, Handling, ReleaseRequest
 from sharing.rules import (
     can_approve_for_participant,
     can_change,
+    can_change_fetched_visible,
     can_see_content,
     originator_label,
     tombstone_shows_title,
@@ -74,7 +75,8 @@ class DocumentOut(serializers.Serializer):
             "published_at": doc.published_at,
             "withdrawn_at": doc.withdrawn_at,
             "expires_at": doc.expires_at,
-            "may_change": can_change(user, doc),
+            # Every document reaching this serializer was fetched through the sharing rules (list or detail).
+            "may_change": can_change_fetched_visible(user, doc),
         }
         return super().to_representation(data)
 

@@ -32,7 +32,12 @@ class Document(Shareable):
     class Meta(Shareable.Meta):
         ordering = ["-created_at"]
         # Lists read the newest visible documents first; the index lets the database stop after one page.
-        indexes = [*Shareable.Meta.indexes, models.Index(fields=["-created_at", "id"], name="document_newest_first")]
+        # The home page's "new documents" reads the newest published ones the same way.
+        indexes = [
+            *Shareable.Meta.indexes,
+            models.Index(fields=["-created_at", "id"], name="document_newest_first"),
+            models.Index(fields=["-published_at", "id"], name="document_newest_published"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -32,9 +32,10 @@ def documents_for(
     q: str = "",
 ) -> QuerySet[Document]:
     """The documents a user (or audience) sees, filtered; expired ones only when asked for ('archived')."""
-    documents = visible_to(Document, who).select_related(
-        "originator_agency__participant", "group", "anonymous_group", "author"
-    )
+    # prefetch, not select_related: joins in the filtered and sorted query let a misestimated search term
+    # (LIKE selectivity is a guess) turn a 50-row page into a nested loop over thousands of rows.
+    # No author: lists do not show it, and each user row costs decrypting its personal fields.
+    documents = visible_to(Document, who).prefetch_related("originator_agency__participant", "group", "anonymous_group")
     if status == ARCHIVED:
         documents = documents.filter(status=Status.PUBLISHED).exclude(Document.not_expired_q())
     elif status in (Status.DRAFT, Status.PUBLISHED, Status.WITHDRAWN):

@@ -5,7 +5,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from documents.forms import (
     WithdrawForm,
 )
 from documents.uploads import serve_file
+from portal.pagination import CappedPaginator
 from sharing.models import TLP_AMBER_OR_ABOVE
 from sharing.rules import (
     can_approve_for_participant,
@@ -59,7 +59,7 @@ def _require_change(request, document):
 def document_list(request):
     form = FilterForm(request.GET or None, user=request.user)
     documents = queries.documents_for(request.user, **form.filters())
-    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(documents, 50).get_page(request.GET.get("page"))
     restricted = sum(1 for d in page.object_list if d.tlp in TLP_AMBER_OR_ABOVE)
     if restricted:
         audit.record("documents.document.listed", actor=request.user, extra={"count": restricted})

@@ -40,14 +40,21 @@ def _decode_key(raw: str) -> bytes:
 
 def _development_keys() -> dict[str, str]:
     """Keys for a development machine, generated once into var/ (never used when the environment sets keys)."""
-    path = Path(settings.VAR_DIR) / "field-keys.json"
+    return _development_keys_in(Path(settings.VAR_DIR) / "field-keys.json")
+
+
+@lru_cache(maxsize=8)
+def _development_keys_in(path: Path) -> dict[str, str]:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "FIELD_HASH_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         }
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process wrote them first
+            return json.loads(path.read_text())
         with os.fdopen(fd, "w") as handle:
             json.dump(data, handle)
     return json.loads(path.read_text())

@@ -130,6 +130,15 @@ def can_change(user, obj: Shareable) -> bool:
     return is_originator_editor(principals_of(user), obj) and can_see(user, obj)
 
 
+def can_change_fetched_visible(user, obj: Shareable) -> bool:
+    """`can_change` for an object fetched through `visible_to` / `get_visible_or_404` in this request.
+
+    Lists call it once per row: the visibility half of `can_change` is already part of the query that
+    fetched the rows, so only the originator half is left (no query per row).
+    """
+    return is_originator_editor(principals_of(user), obj)
+
+
 def can_approve_for_participant(user, participant_id: int) -> bool:
     """Focal points approve what leaves their participant (four-eyes, release requests)."""
     principals = principals_of(user)

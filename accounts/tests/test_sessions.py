@@ -60,6 +60,28 @@ def test_an_idle_session_ends(alan):
     assert client.get("/")["Location"].startswith("/accounts/login/")
 
 
+def test_reading_pages_writes_the_session_and_last_seen_at_most_once_a_minute(alan):
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    sign_in(client, "alan")
+    _age_session(client, LAST_SEEN_KEY, 5)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert not any("django_session" in w or "usersessions_usersession" in w for w in writes)
+
+    seen_before = UserSession.objects.get(user=alan).last_seen_at
+    _age_session(client, LAST_SEEN_KEY, 61)
+    assert client.get("/").status_code == 200
+    assert UserSession.objects.get(user=alan).last_seen_at > seen_before
+    stored = Session.objects.get(session_key=client.session.session_key).get_decoded()
+    assert int(time.time()) - stored[LAST_SEEN_KEY] < 5
+
+
 def test_a_session_ends_after_its_absolute_lifetime_even_when_busy(alan):
     assert settings.SESSION_IDLE_SECONDS == 30 * 60 and settings.SESSION_COOKIE_AGE == 12 * 3600
     client = Client()
