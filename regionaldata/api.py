@@ -13,10 +13,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from portal.api_base import StrictSerializer
-from regionaldata import exports, queries, services
+from regionaldata import exports, periods, queries, services
 from regionaldata.models import DIMENSIONS, DataSet, Indicator, Submission
 from regionaldata.validation import parse_json, parse_sdmx_csv
-from regionaldata.views import parse_month
 
 
 class IndicatorOut(serializers.ModelSerializer):
@@ -46,7 +45,10 @@ class DataSetOut(serializers.ModelSerializer):
 
 class SubmissionOut(serializers.ModelSerializer):
     dataset = serializers.CharField(source="dataset.code")
-    period = serializers.DateField(format="%Y-%m")
+    period = serializers.CharField(
+        source="period_key", help_text="2025-05 (monthly), 2025-Q2 (quarterly), 2025 (annual)"
+    )
+    period_type = serializers.CharField(source="dataset.period_type")
 
     class Meta:
         model = Submission
@@ -55,6 +57,7 @@ class SubmissionOut(serializers.ModelSerializer):
             "uuid",
             "dataset",
             "period",
+            "period_type",
             "state",
             "status",
             "distribution",
@@ -67,7 +70,7 @@ class SubmissionOut(serializers.ModelSerializer):
 
 class ObservationIn(StrictSerializer):
     indicator = serializers.CharField(max_length=40)
-    period = serializers.CharField(max_length=10)
+    period = serializers.CharField(max_length=10, help_text="As the data set reports: 2025-05, 2025-Q2 or 2025.")
     value = serializers.JSONField()
 
 
@@ -87,7 +90,7 @@ class ActionIn(StrictSerializer):
 
 class ObservationOut(serializers.Serializer):
     participant = serializers.CharField()
-    period = serializers.CharField()
+    period = serializers.CharField(help_text="2025-05 (monthly), 2025-Q2 (quarterly) or 2025 (annual).")
     indicator = serializers.CharField()
     dimensions = serializers.DictField()
     value = serializers.IntegerField()
@@ -251,24 +254,39 @@ def _dataset(code: str) -> DataSet:
 
 
 class ObservationViewSet(viewsets.GenericViewSet):
-    """Published observations visible to the caller; filters: indicator, dataset, start, end, <dimension>."""
+    """Published observations visible to the caller; filters: indicator, dataset, start, end, period_type, <dimension>.
+
+    `start` and `end` are periods of any type (2025, 2025-Q2, 2025-05); a period counts when it lies wholly
+    between the start of `start` and the end of `end`.
+    """
 
     permission_classes = [IsAuthenticated]
     serializer_class = ObservationOut
 
     def get_queryset(self):
         params = self.request.query_params
-        allowed = {"indicator", "dataset", "start", "end", "page", "format", *DIMENSIONS}
+        allowed = {"indicator", "dataset", "start", "end", "period_type", "page", "format", *DIMENSIONS}
         unknown = sorted(set(params) - allowed)
         if unknown:
             raise serializers.ValidationError({name: ["Unknown filter."] for name in unknown})
+        problems = {
+            name: ["Write a period: 2025, 2025-Q2 or 2025-05."]
+            for name in ("start", "end")
+            if params.get(name) and periods.parse_any(params.get(name)) is None
+        }
+        if params.get("period_type") and params.get("period_type") not in periods.PERIOD_TYPES:
+            problems["period_type"] = [f"One of: {', '.join(periods.PERIOD_TYPES)}."]
+        if problems:
+            raise serializers.ValidationError(problems)
+        start, end = periods.window(params.get("start"), params.get("end"))
         return (
             queries.observations(
                 self.request.user,
                 indicator=params.get("indicator"),
                 dataset=params.get("dataset"),
-                start=parse_month(params.get("start")),
-                end=parse_month(params.get("end")),
+                start=start,
+                end=end,
+                period_type=params.get("period_type") or None,
                 filters={name: params.get(name) for name in DIMENSIONS if params.get(name)},
             )
             .select_related("submission__dataset__participant")
@@ -280,7 +298,7 @@ class ObservationViewSet(viewsets.GenericViewSet):
         data = [
             {
                 "participant": item.submission.dataset.participant.code,
-                "period": f"{item.submission.period:%Y-%m}",
+                "period": item.submission.period_key,
                 "indicator": item.indicator,
                 "dimensions": {name: getattr(item, name) for name in DIMENSIONS if getattr(item, name) != "_T"},
                 "value": item.value,

@@ -1,8 +1,9 @@
-"""Regional data management: indicator catalogue, data sets, monthly submissions and their observations.
+"""Regional data management: indicator catalogue, data sets, submissions per period and their observations.
 
 A submission is the shareable object (sharing/models.py): drafts are seen by the originator and the
 reviewers of the current workflow step; once published, the data set's audience decides who sees it.
-Reciprocity is a derived principal `reported:<indicator set>:<YYYY-MM>` (see principals.py).
+Reciprocity is a derived principal `reported:<indicator set>:<period>` (see principals.py), the period
+written as periods.key gives it (2025-05, 2025-Q2, 2025).
 """
 
 from datetime import date
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from regionaldata import periods
 from sharing.models import Shareable
 
 TOTAL = "_T"
@@ -117,10 +119,12 @@ class Audience(models.TextChoices):
 
 
 class DataSet(models.Model):
-    """What one reporting participant sends: an indicator set, monthly, for a chosen audience."""
+    """What one reporting participant sends: an indicator set, per month, quarter or year, for an audience."""
 
     class PeriodType(models.TextChoices):
-        MONTHLY = "monthly", _("Monthly")
+        MONTHLY = periods.MONTHLY, _("Monthly")
+        QUARTERLY = periods.QUARTERLY, _("Quarterly")
+        ANNUAL = periods.ANNUAL, _("Annual")
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -129,18 +133,31 @@ class DataSet(models.Model):
         "participants.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("reporting agency")
     )
     indicator_set = models.ForeignKey(IndicatorSet, on_delete=models.PROTECT, related_name="datasets")
-    period_type = models.CharField(max_length=10, choices=PeriodType.choices, default=PeriodType.MONTHLY)
+    period_type = models.CharField(
+        _("reporting period"), max_length=10, choices=PeriodType.choices, default=PeriodType.MONTHLY
+    )
     audience = models.CharField(_("who sees published figures"), max_length=12, choices=Audience.choices)
     is_external = models.BooleanField(_("external source"), default=False)
     source_note = models.TextField(_("source and caveats"), blank=True)
-    first_period = models.DateField(_("first month reported"), default=date(2024, 1, 1))
-    due_days = models.PositiveIntegerField(_("days after month end when due"), default=30)
+    first_period = models.DateField(_("first period reported"), default=date(2024, 1, 1))
+    due_days = models.PositiveIntegerField(_("days after the end of the period when due"), default=30)
 
     class Meta:
         ordering = ["participant__name", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.first_period and not periods.is_start(self.first_period, self.period_type):
+            raise ValidationError({"first_period": _("Give the first day of a reporting period.")})
+
+    @property
+    def frequency(self) -> str:
+        """The SDMX FREQ code: M, Q or A."""
+        return periods.FREQ[self.period_type]
 
 
 class WorkflowState(models.TextChoices):
@@ -156,10 +173,10 @@ LOCKED_STATES = (WorkflowState.APPROVED, WorkflowState.PUBLISHED)
 
 
 class Submission(Shareable):
-    """One data set's figures for one month."""
+    """One data set's figures for one period (a month, quarter or year: the data set's period type)."""
 
     dataset = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="submissions")
-    period = models.DateField(_("month"))
+    period = models.DateField(_("first day of the period"))
     state = models.CharField(max_length=12, choices=WorkflowState.choices, default=WorkflowState.DRAFT)
     revision = models.PositiveIntegerField(default=0)
     indicator_versions = models.JSONField(default=dict)
@@ -171,15 +188,24 @@ class Submission(Shareable):
 
     class Meta(Shareable.Meta):
         ordering = ["-period", "dataset__name"]
-        constraints = [models.UniqueConstraint(fields=["dataset", "period"], name="submission_one_per_month")]
+        constraints = [models.UniqueConstraint(fields=["dataset", "period"], name="submission_one_per_period")]
         indexes = [models.Index(fields=["state", "period"]), *Shareable.Meta.indexes]
 
     def __str__(self) -> str:
-        return f"{self.dataset} · {self.period:%Y-%m}"
+        return f"{self.dataset} · {self.period_key}"
 
     @property
     def period_key(self) -> str:
-        return f"{self.period:%Y-%m}"
+        """2025-05 (monthly), 2025-Q2 (quarterly) or 2025 (annual)."""
+        return periods.key(self.period, self.dataset.period_type)
+
+    @property
+    def period_label(self) -> str:
+        return periods.label(self.period, self.dataset.period_type)
+
+    @property
+    def period_datetime(self) -> str:
+        return periods.datetime_attr(self.period, self.dataset.period_type)
 
     @property
     def is_locked(self) -> bool:
@@ -322,6 +348,14 @@ class QualityNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def period_label(self) -> str:
+        return periods.label(self.period, self.dataset.period_type) if self.period else ""
+
+    @property
+    def period_datetime(self) -> str:
+        return periods.datetime_attr(self.period, self.dataset.period_type) if self.period else ""
 
 
 class SummaryCell(models.Model):

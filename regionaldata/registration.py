@@ -80,7 +80,7 @@ def register() -> None:
             title=_("Submissions awaiting me"),
             items=[
                 {
-                    "title": f"{item.dataset.name}, {item.period:%B %Y}",
+                    "title": f"{item.dataset.name}, {item.period_label}",
                     "url": reverse("regionaldata:submission", kwargs={"pk": item.pk}),
                     "meta": item.get_state_display(),
                 }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AGENCY_EDITOR_ROLES, Role
 from audit import services as audit
-from regionaldata import storage
+from regionaldata import periods, storage
 from regionaldata.models import (
     DIMENSIONS,
     LOCKED_STATES,
@@ -34,6 +34,7 @@ from regionaldata.models import (
     ValidationRule,
     WorkflowState,
 )
+from regionaldata.principals import reported_key
 from regionaldata.validation import Context, Problem, Report, parse_upload, validate
 from sharing.models import TLP, Distribution, Recipient, Status
 from sharing.principals import principals_of
@@ -47,11 +48,6 @@ AUDIENCE_DISTRIBUTION = {
     Audience.MEMBERS: (Distribution.MEMBERS, TLP.GREEN),
     Audience.PUBLIC: (Distribution.PUBLIC, TLP.CLEAR),
 }
-
-
-def reported_key(indicator_set_code: str, period: date) -> str:
-    """The derived principal a participant holds for a month it reported (reciprocity)."""
-    return f"reported:{indicator_set_code}:{period:%Y-%m}"
 
 
 @dataclass
@@ -133,7 +129,17 @@ def indicator_change(
 
 
 def dataset_create(
-    *, actor, participant, agency, indicator_set, code: str, name: str, audience: str, first_period: date
+    *,
+    actor,
+    participant,
+    agency,
+    indicator_set,
+    code: str,
+    name: str,
+    audience: str,
+    first_period: date,
+    period_type: str = periods.MONTHLY,
+    due_days: int = 30,
 ) -> DataSet:
     """The secretariat sets up a participant's data set; the participant's focal point may change its audience."""
     if not is_secretariat(actor):
@@ -148,7 +154,9 @@ def dataset_create(
             agency=agency,
             indicator_set=indicator_set,
             audience=audience,
-            first_period=first_period.replace(day=1),
+            period_type=period_type,
+            first_period=periods.start_of(first_period, period_type),
+            due_days=due_days,
         )
         dataset.full_clean()
         dataset.save()
@@ -157,7 +165,12 @@ def dataset_create(
             actor=actor,
             target=dataset,
             target_participant_id=participant.pk,
-            extra={"code": code, "audience": audience, "indicator_set": indicator_set.code},
+            extra={
+                "code": code,
+                "audience": audience,
+                "indicator_set": indicator_set.code,
+                "period_type": period_type,
+            },
         )
     return dataset
 
@@ -198,8 +211,15 @@ def quality_note_add(*, actor, dataset: DataSet, text: str, period: date | None 
 # --- submitting figures ------------------------------------------------------------------------
 
 
+# How far back the outlier check looks: enough periods of each type for a usual figure.
+HISTORY_PERIODS = {periods.MONTHLY: 24, periods.QUARTERLY: 12, periods.ANNUAL: 10}
+
+
 def _history(dataset: DataSet) -> dict[str, tuple[float, float, int]]:
-    since = timezone.localdate().replace(day=1).replace(year=timezone.localdate().year - 2)
+    period_type = dataset.period_type
+    since = periods.shift(
+        periods.start_of(timezone.localdate(), period_type), period_type, -HISTORY_PERIODS[period_type]
+    )
     rows = (
         SummaryCell.objects.filter(
             participant_id=dataset.participant_id, dimension="total", period__gte=since, submission__dataset=dataset
@@ -227,10 +247,7 @@ def validation_context(dataset: DataSet, *, today: date | None = None) -> Contex
     code_lists: dict[str, set[str]] = {}
     for dimension, code in CodeListItem.objects.values_list("dimension", "code"):
         code_lists.setdefault(dimension, set()).add(code)
-    locked = frozenset(
-        f"{period:%Y-%m}"
-        for period in dataset.submissions.filter(state__in=LOCKED_STATES).values_list("period", flat=True)
-    )
+    locked = frozenset(dataset.submissions.filter(state__in=LOCKED_STATES).values_list("period", flat=True))
     rules = list(
         ValidationRule.objects.filter(is_active=True).values(
             "name",
@@ -250,6 +267,7 @@ def validation_context(dataset: DataSet, *, today: date | None = None) -> Contex
         rules=rules,
         history=_history(dataset),
         locked_periods=locked,
+        period_type=dataset.period_type,
     )
 
 
@@ -348,10 +366,10 @@ def store_frame(
     typed = report.frame
     assert typed is not None
     with transaction.atomic():
-        periods = sorted(typed["period"].unique().to_list())
-        submissions = _submissions_for(dataset=dataset, periods=periods, actor=actor)
+        stored_periods = sorted(typed["period"].unique().to_list())
+        submissions = _submissions_for(dataset=dataset, periods=stored_periods, actor=actor)
         if any(submission.is_locked for submission in submissions.values()):
-            raise ValidationError(_("A month in this file was approved meanwhile; nothing was stored."))
+            raise ValidationError(_("A period in this file was approved meanwhile; nothing was stored."))
         ids = [submission.pk for submission in submissions.values()]
         Observation.objects.filter(submission_id__in=ids).delete()
         mapping = pl.DataFrame(
@@ -365,9 +383,11 @@ def store_frame(
             participant_id=dataset.participant_id,
         )
         counts = dict(rows.group_by("submission_id").len().iter_rows())
-        warnings_by_period: dict[str, list[dict]] = {}
+        # Each period keeps the warnings of its own rows; a warning without a row concerns every period.
+        period_of_row = dict(typed.select("row", "period").iter_rows())
+        warnings_by_period: dict[date | None, list[dict]] = {}
         for problem in report.warnings:
-            warnings_by_period.setdefault("all", []).append(problem.as_dict())
+            warnings_by_period.setdefault(period_of_row.get(problem.row), []).append(problem.as_dict())
         versions = dict(
             Indicator.objects.filter(code__in=dataset.indicator_set.indicator_codes, is_current=True).values_list(
                 "code", "version"
@@ -376,7 +396,8 @@ def store_frame(
         for submission in submissions.values():
             submission.row_count = counts.get(submission.pk, 0)
             submission.indicator_versions = versions
-            submission.warnings = warnings_by_period.get("all", [])[:50]
+            own = warnings_by_period.get(submission.period, []) + warnings_by_period.get(None, [])
+            submission.warnings = own[:50]
             submission.save(update_fields=["row_count", "indicator_versions", "warnings", "updated_at"])
         if upload is None:
             upload = UploadedFile(
@@ -397,18 +418,19 @@ def store_frame(
                 "format": fmt,
                 "rows": typed.height,
                 "checksum": checksum,
-                "months": [f"{period:%Y-%m}" for period in periods],
+                "periods": [periods.key(period, dataset.period_type) for period in stored_periods],
             },
         )
     return ImportResult(report=report, file=upload, submissions=list(submissions.values()))
 
 
 def _submissions_for(*, dataset: DataSet, periods: list[date], actor) -> dict[date, Submission]:
+    wanted = periods
     existing = {
         submission.period: submission
-        for submission in Submission.objects.select_for_update().filter(dataset=dataset, period__in=periods)
+        for submission in Submission.objects.select_for_update().filter(dataset=dataset, period__in=wanted)
     }
-    for period in periods:
+    for period in wanted:
         if period not in existing:
             submission = Submission(
                 dataset=dataset,
@@ -426,16 +448,17 @@ def _submissions_for(*, dataset: DataSet, periods: list[date], actor) -> dict[da
 
 
 def grid_save(*, actor, dataset: DataSet, period: date, rows: list[dict]) -> ImportResult:
-    """The web grid for one month goes through the same validation and storage as files."""
+    """The web grid for one period goes through the same validation and storage as files."""
     if not may_submit_for(actor, dataset):
         raise PermissionDenied(_("Only the reporting participant's contributors send figures for this data set."))
     data = {name: [row.get(name) or None for row in rows] for name in ("indicator", *DIMENSIONS, "value")}
-    data["period"] = [f"{period:%Y-%m}"] * len(rows)
+    period_key = periods.key(period, dataset.period_type)
+    data["period"] = [period_key] * len(rows)
     frame = pl.DataFrame(data, schema={name: pl.String for name in data})
     frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
     checksum = hashlib.sha256(frame.drop("row").write_csv().encode()).hexdigest()
     return store_frame(
-        actor=actor, dataset=dataset, frame=frame, checksum=checksum, filename=f"grid {period:%Y-%m}", fmt="grid"
+        actor=actor, dataset=dataset, frame=frame, checksum=checksum, filename=f"grid {period_key}", fmt="grid"
     )
 
 
@@ -519,7 +542,9 @@ def _apply_audience(submission: Submission) -> None:
         Recipient.objects.create(
             content_type=content_type,
             object_id=submission.pk,
-            principal_key=reported_key(submission.dataset.indicator_set.code, submission.period),
+            principal_key=reported_key(
+                submission.dataset.indicator_set.code, submission.period, submission.dataset.period_type
+            ),
         )
 
 
@@ -588,25 +613,26 @@ def submission_reopen(*, actor, submission: Submission, reason: str) -> Submissi
 
 
 def expected_periods(dataset: DataSet, *, today: date | None = None) -> list[date]:
-    today = today or timezone.localdate()
-    periods = []
-    cursor = dataset.first_period.replace(day=1)
-    this_month = today.replace(day=1)
-    while cursor < this_month:
-        periods.append(cursor)
-        cursor = date(cursor.year + (cursor.month // 12), cursor.month % 12 + 1, 1)
-    return periods
+    """Every period from the data set's first one that has ended by today (a year: once it is over)."""
+    period_type = dataset.period_type
+    current = periods.start_of(today or timezone.localdate(), period_type)
+    cursor = periods.start_of(dataset.first_period, period_type)
+    expected = []
+    while cursor < current:
+        expected.append(cursor)
+        cursor = periods.shift(cursor, period_type)
+    return expected
 
 
 def due_date(dataset: DataSet, period: date) -> date:
+    """Figures are due `due_days` after the period ends (30 days after year end for an annual data set)."""
     from datetime import timedelta
 
-    next_month = date(period.year + (period.month // 12), period.month % 12 + 1, 1)
-    return next_month + timedelta(days=dataset.due_days - 1)
+    return periods.end_of(period, dataset.period_type) + timedelta(days=dataset.due_days)
 
 
 def send_overdue_reminders(*, today: date | None = None) -> int:
-    """Queue one reminder per focal point, data set and overdue month (dedup keys make reruns harmless)."""
+    """Queue one reminder per focal point, data set and overdue period (dedup keys make reruns harmless)."""
     from accounts.models import User
     from operations.outbox import enqueue_email
 
@@ -625,20 +651,24 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
             )
             for user in focal_points:
                 for period in overdue:
+                    label = periods.label(period, dataset.period_type)
                     message = enqueue_email(
                         recipient=user,
-                        subject=_("Figures for %(month)s are overdue: %(dataset)s")
-                        % {"month": f"{period:%B %Y}", "dataset": dataset.name},
+                        subject=_("Figures for %(period)s are overdue: %(dataset)s")
+                        % {"period": label, "dataset": dataset.name},
                         body=_(
-                            "The monthly figures of %(dataset)s for %(month)s were due on %(due)s. "
+                            "The %(frequency)s figures of %(dataset)s for %(period)s were due on %(due)s. "
                             "Please upload them or enter them in the portal."
                         )
                         % {
+                            "frequency": dataset.get_period_type_display().lower(),
                             "dataset": dataset.name,
-                            "month": f"{period:%B %Y}",
+                            "period": label,
                             "due": f"{due_date(dataset, period):%d %B %Y}",
                         },
-                        dedup_key=f"regionaldata:overdue:{dataset.pk}:{period:%Y-%m}:{user.pk}",
+                        dedup_key=(
+                            f"regionaldata:overdue:{dataset.pk}:{periods.key(period, dataset.period_type)}:{user.pk}"
+                        ),
                         target_type="regionaldata.dataset",
                         target_id=str(dataset.pk),
                     )

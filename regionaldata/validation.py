@@ -12,10 +12,13 @@ from datetime import date
 import polars as pl
 from django.utils.translation import gettext as _
 
+from regionaldata import periods
 from regionaldata.models import DIMENSIONS, TOTAL
 
 BASE_COLUMNS = ("indicator", "period")
 COLUMNS = (*BASE_COLUMNS, *DIMENSIONS, "value")
+# Accepted besides the template's columns: SDMX-CSV's FREQ, checked against the data set's period type.
+OPTIONAL_COLUMNS = ("freq",)
 KEY_COLUMNS = ("indicator", "period", *DIMENSIONS)
 MAX_REPORTED = 500  # problems listed per check; the count is always complete
 
@@ -67,7 +70,8 @@ class Context:
     today: date
     rules: list[dict] = field(default_factory=list)
     history: dict[str, tuple[float, float, int]] = field(default_factory=dict)  # indicator -> mean, sd, n
-    locked_periods: frozenset[str] = frozenset()
+    locked_periods: frozenset[date] = frozenset()  # first days of approved (locked) periods
+    period_type: str = periods.MONTHLY
 
 
 # --- parsers: every format becomes text columns + row ------------------------------------------
@@ -112,7 +116,8 @@ def _cell_text(value) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m")
+        # A date cell is its day: for a month, quarter or year, the first day is accepted (2025-01-01).
+        return value.strftime("%Y-%m-%d")
     return str(value)
 
 
@@ -128,11 +133,14 @@ def parse_json(rows: list) -> pl.DataFrame:
 
 
 SDMX_COLUMNS = {"time_period": "period", "obs_value": "value"}
-SDMX_IGNORED = ("dataflow", "structure", "structure_id", "action", "freq", "reporting", "obs_status", "quality_note")
+SDMX_IGNORED = ("dataflow", "structure", "structure_id", "action", "reporting", "obs_status", "quality_note")
 
 
 def parse_sdmx_csv(content: bytes) -> pl.DataFrame:
-    """SDMX-CSV as exported by the portal (DATAFLOW, FREQ, REPORTING, dimensions, TIME_PERIOD, OBS_VALUE)."""
+    """SDMX-CSV as exported by the portal (STRUCTURE, FREQ, REPORTING, dimensions, TIME_PERIOD, OBS_VALUE).
+
+    FREQ is kept: validation checks it is the data set's (A, Q or M); TIME_PERIOD is 2025, 2025-Q2 or 2025-05.
+    """
     frame = parse_csv(content)
     frame = frame.rename({old: new for old, new in SDMX_COLUMNS.items() if old in frame.columns})
     return frame.drop([name for name in SDMX_IGNORED if name in frame.columns])
@@ -173,11 +181,84 @@ def _fmt(template: str, *parts: pl.Expr | str) -> pl.Expr:
     return pl.format(template, *[pl.lit(part) if isinstance(part, str) else part for part in parts])
 
 
+def _period_messages(period_type: str) -> dict[str, str]:
+    """The period's words in every message (translated when called, not at import)."""
+    if period_type == periods.QUARTERLY:
+        return {
+            "malformed": _("'{}' is not a quarter; this data set is quarterly: write it as YYYY-Qn, e.g. 2025-Q1."),
+            "not_first_day": _(
+                "{} is not the first day of a quarter; write the quarter as YYYY-Qn, e.g. 2025-Q1 (or its first "
+                "day, 2025-01-01)."
+            ),
+            "future": _("{} is in the future; figures can only be sent for past or current quarters."),
+            "repeat": _("This row repeats row {} (same indicator, quarter and breakdown)."),
+            "outlier": _("{} is far from this participant's usual figure for '{}' (about {} a quarter); please check."),
+        }
+    if period_type == periods.ANNUAL:
+        return {
+            "malformed": _("'{}' is not a year; this data set is annual: write the year as YYYY, e.g. 2024."),
+            "not_first_day": _(
+                "{} is not the first day of a year; write the year as YYYY, e.g. 2024 (or its first day, 2024-01-01)."
+            ),
+            "future": _("{} is in the future; figures can only be sent for past or current years."),
+            "repeat": _("This row repeats row {} (same indicator, year and breakdown)."),
+            "outlier": _("{} is far from this participant's usual figure for '{}' (about {} a year); please check."),
+        }
+    return {
+        "malformed": _("'{}' is not a month; write it as YYYY-MM, e.g. 2025-03."),
+        "not_first_day": _("{} is not the first day of a month; write the month as YYYY-MM, e.g. 2025-03."),
+        "future": _("{} is in the future; figures can only be sent for past or current months."),
+        "repeat": _("This row repeats row {} (same indicator, month and breakdown)."),
+        "outlier": _("{} is far from this participant's usual figure for '{}' (about {} a month); please check."),
+    }
+
+
+def _period_type_name(period_type: str) -> str:
+    return {periods.MONTHLY: _("monthly"), periods.QUARTERLY: _("quarterly"), periods.ANNUAL: _("annual")}[period_type]
+
+
+def _period_expr(period_type: str) -> pl.Expr:
+    """The first day of the period each row names, or null: its key (2025-05, 2025-Q2, 2025) or its first day."""
+    text = pl.col("period")
+    as_day = text.str.to_date("%Y-%m-%d", strict=False)
+    day_form = text.str.contains(r"^\d{4}-\d{2}-\d{2}$").fill_null(False)
+    year = text.str.slice(0, 4).cast(pl.Int32, strict=False)
+    if period_type == periods.ANNUAL:
+        short_form = text.str.contains(r"^\d{4}$")
+        short = pl.date(year, 1, 1)
+        first_day = (as_day.dt.month() == 1) & (as_day.dt.day() == 1)
+    elif period_type == periods.QUARTERLY:
+        short_form = text.str.contains(r"^\d{4}-Q[1-4]$")
+        quarter = pl.when(short_form).then(text.str.slice(6, 1).cast(pl.Int32, strict=False)).otherwise(1)
+        short = pl.date(year, quarter * 3 - 2, 1)
+        first_day = ((as_day.dt.month() - 1) % 3 == 0) & (as_day.dt.day() == 1)
+    else:
+        short_form = text.str.contains(r"^\d{4}-\d{2}$")
+        short = pl.concat_str([text, pl.lit("-01")]).str.to_date("%Y-%m-%d", strict=False)
+        first_day = as_day.dt.day() == 1
+    return (
+        pl.when(short_form.fill_null(False))
+        .then(short)
+        .when(day_form & first_day.fill_null(False))
+        .then(as_day)
+        .otherwise(None)
+    )
+
+
+def _key_expr(day: pl.Expr, period_type: str) -> pl.Expr:
+    """The period key (as periods.key writes it) of a date column."""
+    if period_type == periods.ANNUAL:
+        return day.dt.strftime("%Y")
+    if period_type == periods.QUARTERLY:
+        return pl.concat_str([day.dt.strftime("%Y"), pl.lit("-Q"), day.dt.quarter().cast(pl.String)])
+    return day.dt.strftime("%Y-%m")
+
+
 def validate(frame: pl.DataFrame, context: Context) -> Report:
     """Check every row and column; returns all problems, and the typed frame when there are no errors."""
     report = Report()
     present = [name for name in frame.columns if name != "row"]
-    unknown = [name for name in present if name not in COLUMNS]
+    unknown = [name for name in present if name not in COLUMNS and name not in OPTIONAL_COLUMNS]
     for name in unknown:
         report.add([Problem(None, name, _("This column is not in the template; remove it or fix its name."))])
     missing = [name for name in ("indicator", "period", "value") if name not in present]
@@ -211,41 +292,40 @@ def validate(frame: pl.DataFrame, context: Context) -> Report:
             )
         )
 
-    # period: YYYY-MM (a day is accepted and must be the first), not in the future, not locked
-    period_text = pl.col("period").str.slice(0, 7)
-    frame = frame.with_columns(
-        pl.concat_str([period_text, pl.lit("-01")]).str.to_date("%Y-%m-%d", strict=False).alias("_period")
-    )
-    well_formed = pl.col("period").str.contains(r"^\d{4}-\d{2}(-01)?$") & pl.col("_period").is_not_null()
-    bad = frame.filter(~well_formed.fill_null(False))
+    # period: as the data set reports (2025-05, 2025-Q2 or 2025; a first day such as 2025-01-01 is accepted),
+    # started by today (the current period may be sent), not locked; SDMX's FREQ, if sent, matches.
+    frame = frame.with_columns(_period_expr(context.period_type).alias("_period"))
+    words = _period_messages(context.period_type)
+    as_day = pl.col("period").str.to_date("%Y-%m-%d", strict=False)
+    day_form = pl.col("period").str.contains(r"^\d{4}-\d{2}-\d{2}$").fill_null(False) & as_day.is_not_null()
+    bad = frame.filter(pl.col("_period").is_null() & day_form)
     if bad.height:
-        report.add(
-            *_problems(
-                bad,
-                "period",
-                _fmt(_("'{}' is not a month; write it as YYYY-MM, e.g. 2025-03."), pl.col("period").fill_null("")),
-            )
-        )
-    this_month = context.today.replace(day=1)
-    bad = frame.filter(pl.col("_period") > this_month)
+        report.add(*_problems(bad, "period", _fmt(words["not_first_day"], pl.col("period"))))
+    bad = frame.filter(pl.col("_period").is_null() & ~day_form)
     if bad.height:
-        report.add(
-            *_problems(
-                bad,
-                "period",
-                _fmt(_("{} is in the future; figures can only be sent for past or current months."), pl.col("period")),
-            )
-        )
+        report.add(*_problems(bad, "period", _fmt(words["malformed"], pl.col("period").fill_null(""))))
+    current = periods.start_of(context.today, context.period_type)
+    bad = frame.filter(pl.col("_period") > current)
+    if bad.height:
+        report.add(*_problems(bad, "period", _fmt(words["future"], pl.col("period"))))
     if context.locked_periods:
-        bad = frame.filter(period_text.is_in(list(context.locked_periods)))
+        bad = frame.filter(pl.col("_period").is_in(list(context.locked_periods)))
         if bad.height:
+            key = _key_expr(pl.col("_period"), context.period_type)
             report.add(
-                *_problems(
-                    bad,
-                    "period",
-                    _fmt(_("{} is approved and locked; ask for a correction to reopen it."), period_text),
-                )
+                *_problems(bad, "period", _fmt(_("{} is approved and locked; ask for a correction to reopen it."), key))
             )
+    if "freq" in present:
+        expected = periods.FREQ[context.period_type]
+        bad = frame.filter(pl.col("freq").fill_null("") != expected)
+        if bad.height:
+            message = _fmt(
+                _("FREQ '{}' is not this data set's: it is {} (FREQ {})."),
+                pl.col("freq").fill_null(""),
+                _period_type_name(context.period_type),
+                expected,
+            )
+            report.add(*_problems(bad, "freq", message))
 
     # value: a whole number, zero or more
     frame = frame.with_columns(pl.col("value").cast(pl.Int64, strict=False).alias("_value"))
@@ -290,7 +370,7 @@ def validate(frame: pl.DataFrame, context: Context) -> Report:
         first_row = pl.col("row").min().over(KEY_COLUMNS)
         bad = candidates.with_columns(first_row.alias("_first")).filter(pl.col("row") != pl.col("_first"))
         if bad.height:
-            message = _fmt(_("This row repeats row {} (same indicator, month and breakdown)."), pl.col("_first"))
+            message = _fmt(words["repeat"], pl.col("_first"))
             report.add(*_problems(bad, None, message))
             return report
 
@@ -318,7 +398,7 @@ def validate(frame: pl.DataFrame, context: Context) -> Report:
                 )
             )
 
-    # validation rules (left side, operator, right side, importance) on indicator totals per month
+    # validation rules (left side, operator, right side, importance) on indicator totals per period
     grand = typed.filter(pl.all_horizontal([pl.col(name) == TOTAL for name in DIMENSIONS])).select(
         "row", "indicator", "period", "value"
     )
@@ -360,7 +440,7 @@ def validate(frame: pl.DataFrame, context: Context) -> Report:
         bad = grand.filter((pl.col("indicator") == indicator) & ((pl.col("value") - mean).abs() > limit))
         if bad.height:
             message = _fmt(
-                _("{} is far from this participant's usual figure for '{}' (about {} a month); please check."),
+                words["outlier"],
                 pl.col("value").cast(pl.String),
                 indicator,
                 str(round(mean)),

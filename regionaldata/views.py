@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from regionaldata import charts, exports, queries, services
+from regionaldata import charts, exports, periods, queries, services
 from regionaldata.forms import (
     AudienceForm,
     DashboardForm,
@@ -27,6 +27,7 @@ from regionaldata.models import DIMENSIONS, Indicator, Revision, UploadedFile, V
 
 
 def parse_month(text: str | None) -> date | None:
+    """A month written YYYY-MM (or a longer date whose month is meant); None if it is not one."""
     if not text:
         return None
     try:
@@ -137,10 +138,10 @@ def _render_dataset(request, code: str, *, report=None, status: int = 200):
         "upload_form": UploadForm(),
         "audience_form": AudienceForm(initial={"audience": dataset.audience}),
         "note_form": QualityNoteForm(),
-        "notes": dataset.quality_notes.all(),
+        "notes": queries.dataset_notes(dataset),
         "files": dataset.files.all()[:10] if may_submit else [],
         "report": report,
-        "this_month": timezone.localdate().strftime("%Y-%m"),
+        "current_period": periods.key(periods.start_of(timezone.localdate(), dataset.period_type), dataset.period_type),
     }
     return render(request, "regionaldata/dataset.html", context, status=status)
 
@@ -186,8 +187,8 @@ def upload(request, code: str):
     else:
         messages.success(
             request,
-            _("%(rows)s rows stored for %(months)s month(s).")
-            % {"rows": result.file.row_count, "months": len(result.submissions)},
+            _("%(rows)s rows stored for %(count)s period(s).")
+            % {"rows": result.file.row_count, "count": len(result.submissions)},
         )
     return redirect("regionaldata:dataset", code=code)
 
@@ -200,7 +201,7 @@ GRID_ROWS = 12
 @login_required
 def grid(request, code: str, period: str):
     dataset = _dataset(code)
-    month = parse_month(period)
+    month = periods.parse(period, dataset.period_type)
     if month is None:
         raise Http404
     if not services.may_submit_for(request.user, dataset):
@@ -245,6 +246,8 @@ def grid(request, code: str, period: str):
         {
             "dataset": dataset,
             "period": month,
+            "period_label": periods.label(month, dataset.period_type),
+            "period_datetime": periods.datetime_attr(month, dataset.period_type),
             "lines": lines,
             "indicators": indicators,
             "dimensions": GRID_DIMENSIONS,
@@ -273,16 +276,24 @@ def dataset_audience(request, code: str):
 def quality_note(request, code: str):
     dataset = _dataset(code)
     form = QualityNoteForm(request.POST)
-    if form.is_valid():
-        services.quality_note_add(
-            actor=request.user,
-            dataset=dataset,
-            text=form.cleaned_data["text"],
-            period=parse_month(form.cleaned_data["period"]),
-        )
-        messages.success(request, _("Note added."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Write the note first."))
+        return redirect("regionaldata:dataset", code=code)
+    period = periods.parse(form.cleaned_data["period"], dataset.period_type)
+    if form.cleaned_data["period"] and period is None:
+        messages.error(
+            request,
+            _("'%(text)s' is not a period of this data set; write it as %(example)s.")
+            % {
+                "text": form.cleaned_data["period"],
+                "example": periods.key(
+                    periods.start_of(timezone.localdate(), dataset.period_type), dataset.period_type
+                ),
+            },
+        )
+        return redirect("regionaldata:dataset", code=code)
+    services.quality_note_add(actor=request.user, dataset=dataset, text=form.cleaned_data["text"], period=period)
+    messages.success(request, _("Note added."))
     return redirect("regionaldata:dataset", code=code)
 
 
@@ -314,7 +325,7 @@ def submission_detail(request, pk: int):
             ),
             "reason_form": ReasonForm(),
             "return_form": ReturnForm(),
-            "notes": submission.dataset.quality_notes.all(),
+            "notes": queries.quality_notes_for([submission.pk]),
             "dimensions": DIMENSIONS,
         },
     )
@@ -360,10 +371,18 @@ def _dashboard_context(request, who):
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     indicator = data.get("indicator") or "ibc"
-    start, end = parse_month(data.get("start")), parse_month(data.get("end"))
+    start, end = periods.window(data.get("start"), data.get("end"))
     names = queries.code_labels("citizenship")
+    # Each series has one period type: months, quarters and years are never drawn on one axis.
     monthly = queries.monthly_totals(who, indicator=indicator, start=start, end=end)
-    # Breakdowns default to the last two years: what analysts compare, and fast at any table size.
+    quarterly = queries.period_totals(who, indicator=indicator, period_type=periods.QUARTERLY, start=start, end=end)
+    annual = [
+        row
+        for row in queries.annual_totals(who, indicator=indicator)
+        if (not start or row[0] >= start.year) and (not end or date(row[0], 12, 31) <= periods.month_end(end))
+    ]
+    # Breakdowns default to the last two years: what analysts compare, and fast at any table size. They count
+    # every period wholly inside the window, so an annual figure counts for a whole year only.
     today = timezone.localdate()
     since = start or date(today.year - 2, today.month, 1)
     citizenships = queries.breakdown(who, indicator=indicator, dimension="citizenship", start=since, end=end)
@@ -372,12 +391,22 @@ def _dashboard_context(request, who):
     participants = queries.by_participant(who, indicator=indicator, start=since, end=end)
     yoy = queries.year_on_year(who, indicator=indicator)
     route_labels = queries.code_labels("route")
-    submission_ids = queries.published_submissions(who).values_list("pk", flat=True)
+    notes = queries.quality_notes_for(queries.submissions_with(who, indicator=indicator).values("pk"))
     return {
         "form": form,
         "indicator": next((item for item in indicators if item.code == indicator), None),
         "monthly": monthly,
-        "monthly_chart": charts.line_chart([(f"{p:%b %Y}", v) for p, v in monthly], title=_("Regional total by month")),
+        "monthly_chart": charts.line_chart(
+            [(periods.label(p, periods.MONTHLY), v) for p, v in monthly], title=_("Regional total by month")
+        ),
+        "quarterly": [(periods.key(p, periods.QUARTERLY), v) for p, v in quarterly],
+        "quarterly_chart": charts.line_chart(
+            [(periods.label(p, periods.QUARTERLY), v) for p, v in quarterly], title=_("Regional total by quarter")
+        ),
+        "annual": annual,
+        "annual_chart": charts.line_chart(
+            [(str(year), v) for year, v, _change in annual], title=_("Regional total by year (annual data sets)")
+        ),
         "top_citizenships": [(code, names.get(code, code), value) for code, value in citizenships[:15]],
         "citizenship_chart": charts.bar_chart(
             [(names.get(c, c), v) for c, v in citizenships[:15]], title=_("Top citizenships")
@@ -390,9 +419,10 @@ def _dashboard_context(request, who):
         "participants": participants,
         "participant_chart": charts.bar_chart(participants, title=_("By reporting participant")),
         "yoy": yoy,
-        "notes": queries.quality_notes_for(list(submission_ids[:5000])),
+        "notes": notes,
         "query": request.GET.urlencode(),
         "since": since,
+        "first_whole_year": since.year if since.month == 1 else since.year + 1,
     }
 
 
@@ -411,7 +441,9 @@ def _chart_csv(context, chart: str) -> HttpResponse:
     import io
 
     tables = {
-        "monthly": (["month", "value"], [(f"{p:%Y-%m}", v) for p, v in context["monthly"]]),
+        "monthly": (["month", "value"], [(periods.key(p, periods.MONTHLY), v) for p, v in context["monthly"]]),
+        "quarterly": (["quarter", "value"], context["quarterly"]),
+        "annual": (["year", "value", "change_percent"], context["annual"]),
         "citizenships": (["citizenship", "name", "value"], context["top_citizenships"]),
         "routes": (["route", "value"], context["routes"]),
         "border_types": (["border_type", "value"], context["border_types"]),
@@ -427,7 +459,8 @@ def _chart_csv(context, chart: str) -> HttpResponse:
     for row in rows:
         writer.writerow([exports.neutralise(cell) for cell in row])
     for note in context["notes"]:
-        writer.writerow([exports.neutralise(f"Note ({note.dataset.name}): {note.text}")])
+        where = f"{note.dataset.name}, {note.period_label}" if note.period else note.dataset.name
+        writer.writerow([exports.neutralise(f"Note ({where}): {note.text}")])
     return _download(buffer.getvalue(), filename=f"{chart}.csv", content_type="text/csv")
 
 
@@ -449,29 +482,10 @@ def public_dashboard(request):
 @require_GET
 @login_required
 def completeness(request):
-    datasets = list(queries.datasets().filter(is_external=False))
-    months = sorted({p for dataset in datasets for p in services.expected_periods(dataset)})[-12:]
-    # Only months the user may see show their state; others read "not visible" (counts follow the rules too).
-    states = {
-        (dataset_id, period): state
-        for dataset_id, period, state in queries.visible_submissions(request.user)
-        .filter(dataset__in=datasets, period__in=months)
-        .values_list("dataset_id", "period", "state")
-    }
-    today = timezone.localdate()
-    rows = []
-    for dataset in datasets:
-        cells = []
-        for month in months:
-            state = states.get((dataset.pk, month))
-            own = dataset.participant_id == getattr(request.user.agency, "participant_id", None)
-            overdue = own and state in (None, WorkflowState.DRAFT) and services.due_date(dataset, month) < today
-            cells.append({"month": month, "state": state, "overdue": overdue and month >= dataset.first_period})
-        rows.append({"dataset": dataset, "cells": cells})
     return render(
         request,
         "regionaldata/completeness.html",
-        {"rows": rows, "months": months, "may_remind": services.is_secretariat(request.user)},
+        {"sections": queries.completeness(request.user), "may_remind": services.is_secretariat(request.user)},
     )
 
 
@@ -495,14 +509,16 @@ def explorer(request):
     rows_axis, columns_axis = data.get("rows") or "citizenship", data.get("columns") or "period"
     if rows_axis == columns_axis:
         columns_axis = "period" if rows_axis != "period" else "participant"
+    start, end = periods.window(data.get("start"), data.get("end"))
     row_keys, column_keys, matrix = queries.pivot(
         request.user,
         indicator=data.get("indicator") or "ibc",
         rows=rows_axis,
         columns=columns_axis,
         filters={"citizenship": data.get("citizenship", ""), "border_type": data.get("border_type", "")},
-        start=parse_month(data.get("start")),
-        end=parse_month(data.get("end")),
+        start=start,
+        end=end,
+        period_type=data.get("period_type") or None,
     )
     return render(
         request,
@@ -522,12 +538,15 @@ def explorer(request):
 @require_GET
 @login_required
 def export(request, fmt: str):
+    start, end = periods.window(request.GET.get("start"), request.GET.get("end"))
+    period_type = request.GET.get("period_type")
     observations = queries.observations(
         request.user,
         indicator=request.GET.get("indicator") or None,
         dataset=request.GET.get("dataset") or None,
-        start=parse_month(request.GET.get("start")),
-        end=parse_month(request.GET.get("end")),
+        start=start,
+        end=end,
+        period_type=period_type if period_type in periods.PERIOD_TYPES else None,
     )
     if fmt == "csv":
         content, count = exports.to_csv(observations)

@@ -23,15 +23,24 @@ class Stats:
     gamma_set: DataSet
 
 
-def make_dataset(participant, agency, *, audience: str = "reciprocal", code: str | None = None) -> DataSet:
+def make_dataset(
+    participant,
+    agency,
+    *,
+    audience: str = "reciprocal",
+    code: str | None = None,
+    period_type: str = "monthly",
+    first_period: date = date(2025, 1, 1),
+) -> DataSet:
     return DataSet.objects.create(
-        code=code or f"{participant.code}-monthly",
-        name=f"{participant.name} monthly return",
+        code=code or f"{participant.code}-{period_type}",
+        name=f"{participant.name} {period_type} return",
         participant=participant,
         agency=agency,
         indicator_set=IndicatorSet.objects.get(code="irregular-migration"),
         audience=audience,
-        first_period=date(2025, 1, 1),
+        period_type=period_type,
+        first_period=first_period,
     )
 
 

@@ -38,7 +38,7 @@ def test_the_same_file_twice_changes_nothing_and_is_audited_once(stats):
     entry = entries.get()
     assert entry.extra["rows"] == 8
     assert entry.extra["checksum"] == first.file.checksum
-    assert entry.extra["months"] == ["2025-02", "2025-03"]
+    assert entry.extra["periods"] == ["2025-02", "2025-03"]
 
 
 def test_a_new_file_for_a_draft_month_replaces_its_figures_and_summary(stats):
