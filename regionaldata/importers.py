@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from participants.models import Agency, Participant
+from regionaldata import periods
 from regionaldata.catalogue import DEFAULT_INDICATOR_SET, KOSOVO, STATELESS, UNKNOWN_CITIZENSHIP, install_defaults
 from regionaldata.models import Audience, DataSet, IndicatorSet, QualityNote, Submission, WorkflowState
 from regionaldata.services import ImportResult, store_frame
@@ -34,7 +35,16 @@ FRONTEX_ROUTES = {
 FRONTEX_NATIONALITY = {"STL": STATELESS, "OOO": UNKNOWN_CITIZENSHIP, "OOS": UNKNOWN_CITIZENSHIP, "XKX": KOSOVO}
 
 
-def _external_dataset(*, code: str, name: str, participant_code: str, participant_name: str, note: str) -> DataSet:
+def _external_dataset(
+    *,
+    code: str,
+    name: str,
+    participant_code: str,
+    participant_name: str,
+    note: str,
+    period_type: str = periods.MONTHLY,
+) -> DataSet:
+    """The partner's data set, created once; its period type, name and source note follow this code."""
     install_defaults()
     participant, _ = Participant.objects.get_or_create(
         code=participant_code,
@@ -54,10 +64,17 @@ def _external_dataset(*, code: str, name: str, participant_code: str, participan
             "is_external": True,
             "source_note": note,
             "first_period": date(2009, 1, 1),
+            "period_type": period_type,
         },
     )
     if created:
         QualityNote.objects.create(dataset=dataset, text=note)
+    elif (dataset.period_type, dataset.name, dataset.source_note) != (period_type, name, note):
+        # A source described anew (or, before annual periods existed, stored on January): the general note
+        # written from the old description is rewritten with it. Periods are first days either way.
+        QualityNote.objects.filter(dataset=dataset, period__isnull=True, text=dataset.source_note).update(text=note)
+        dataset.period_type, dataset.name, dataset.source_note = period_type, name, note
+        dataset.save(update_fields=["period_type", "name", "source_note"])
     return dataset
 
 
@@ -78,8 +95,9 @@ def australia_dataset() -> DataSet:
         name="Australia: asylum boat arrivals (people on board), annual",
         participant_code="rcoa",
         participant_name="Refugee Council of Australia",
-        note="Annual totals, recorded on January of each year. 2025 covers January to April only. "
+        note="Annual totals. 2025 covers January to April only. "
         "From 2022 the counts include crew. Arrivals include people returned to the country of departure.",
+        period_type=periods.ANNUAL,
     )
 
 
@@ -108,11 +126,11 @@ def frontex_frame(path: Path = FRONTEX_CSV, *, start: date | None = None, end: d
 
 
 def australia_frame(path: Path = AUSTRALIA_CSV) -> pl.DataFrame:
-    """Annual people on board mapped to `sea_rescue`, one January row per year."""
+    """Annual people on board mapped to `sea_rescue`, one row per year (an annual data set)."""
     source = pl.read_csv(path, infer_schema=False)
     mapped = source.select(
         pl.lit("sea_rescue").alias("indicator"),
-        pl.format("{}-01", pl.col("t")).alias("period"),
+        pl.col("t").alias("period"),
         pl.col("n").alias("value"),
     )
     return mapped.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
@@ -153,15 +171,18 @@ def _import(dataset: DataSet, frame: pl.DataFrame, label: str) -> ImportResult:
 
         return ImportResult(report=Report(), file=previous, unchanged=True)
     # Published months are reopened by replacing them: external sources revise their history.
-    Submission.objects.filter(dataset=dataset, period__in=_periods(frame)).update(state=WorkflowState.DRAFT)
+    Submission.objects.filter(dataset=dataset, period__in=_periods(frame, dataset.period_type)).update(
+        state=WorkflowState.DRAFT
+    )
     result = store_frame(actor=None, dataset=dataset, frame=frame, checksum=checksum, filename=label, fmt="csv")
     if result.report.ok:
         _publish_all(dataset, result.submissions)
     return result
 
 
-def _periods(frame: pl.DataFrame) -> list[date]:
-    return [date(int(text[:4]), int(text[5:7]), 1) for text in frame["period"].unique().to_list()]
+def _periods(frame: pl.DataFrame, period_type: str) -> list[date]:
+    found = (periods.parse(text, period_type) for text in frame["period"].unique().to_list())
+    return [period for period in found if period is not None]
 
 
 # --- UNODC GLOTIP (victims detected) and UNHCR asylum applications: annual, one data set per reporting country ---
@@ -241,7 +262,7 @@ def glotip_frame(path: Path = GLOTIP_CSV) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("Iso3_code").alias("country"),
         pl.col("_line").cast(pl.Int64).alias("row"),
         pl.lit("vot").alias("indicator"),
-        pl.format("{}-01", pl.col("Year")).alias("period"),
+        pl.col("Year").alias("period"),
         pl.col("txtVALUE").str.replace_all(",", "").alias("value"),
     )
     return figures, suppressed
@@ -269,7 +290,7 @@ def unhcr_frame(path: Path = UNHCR_CSV, countries: Path = UNHCR_COUNTRIES_CSV) -
         pl.col("coa_iso").alias("country"),
         pl.col("_line").cast(pl.Int64).alias("_line"),
         pl.lit("asylum").alias("indicator"),
-        pl.format("{}-01", pl.col("year")).alias("period"),
+        pl.col("year").alias("period"),
         origin.alias("citizenship"),
         pl.col("applied").str.replace_all(",", "").cast(pl.Int64).alias("value"),
     )
@@ -291,9 +312,10 @@ def glotip_dataset(country: str, name: str) -> DataSet:
         name=f"UNODC GLOTIP: victims of trafficking detected in {name}, annual",
         participant_code="unodc",
         participant_name="United Nations Office on Drugs and Crime (UNODC)",
-        note="Annual totals of victims detected by the national authorities, recorded on January of each year. "
+        note="Annual totals of victims detected by the national authorities. "
         "UNODC suppresses counts under 5 ('<5'): those years are not available and are not counted as 0 or 5. "
         "Coverage and definitions vary by country and year. UNODC GLOTIP, extracted 14 April 2025.",
+        period_type=periods.ANNUAL,
     )
 
 
@@ -303,10 +325,11 @@ def unhcr_dataset(country: str, name: str) -> DataSet:
         name=f"UNHCR: asylum applications lodged in {name}, annual",
         participant_code="unhcr",
         participant_name="Office of the United Nations High Commissioner for Refugees (UNHCR)",
-        note="Annual applications by citizenship, recorded on January of each year. UNHCR's totals add new, "
+        note="Annual applications by citizenship. UNHCR's totals add new, "
         "repeat and appeal applications and mix persons and cases (as the source counts them), so they are not "
         "only first-time applications. Small numbers may be rounded by UNHCR. UNHCR Refugee Population "
         "Statistics Database (CC BY 4.0), package version 2025.12.1.",
+        period_type=periods.ANNUAL,
     )
 
 

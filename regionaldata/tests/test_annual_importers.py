@@ -85,8 +85,13 @@ def test_glotip_is_published_to_members_and_importing_again_changes_nothing(stat
     assert set(dataset.submissions.values_list("state", flat=True)) == {WorkflowState.PUBLISHED}
     from regionaldata import queries
 
-    visible = queries.monthly_totals(stats.personas.gus_outsider, indicator="vot")
-    assert visible
+    assert dataset.period_type == "annual"
+    assert not queries.monthly_totals(stats.personas.gus_outsider, indicator="vot")  # never as a January
+    by_year = dict(
+        (year, total) for year, total, _change in queries.annual_totals(stats.personas.gus_outsider, indicator="vot")
+    )
+    expected, _suppressed = glotip_source()
+    assert by_year[2019] == sum(total for (_country, year), total in expected.items() if year == 2019)
 
 
 def test_unhcr_totals_equal_the_source_by_country_of_asylum_and_year(stats):

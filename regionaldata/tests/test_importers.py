@@ -67,3 +67,44 @@ def test_the_whole_frontex_file_imports_with_the_source_total(stats):
     expected, rows = frontex_source_total()
     assert expected == 4_966_869 and rows == 34_273
     assert stored_total("frontex-ibc") == expected
+
+
+def test_the_annual_series_go_into_annual_data_sets_without_a_january_workaround(stats):
+    from regionaldata.models import DataSet, QualityNote
+
+    result = import_australia()
+    dataset = DataSet.objects.get(code="australia-boat-arrivals")
+    assert dataset.period_type == "annual"
+    assert {s.period_key for s in result.submissions} >= {"1976", "2012", "2025"}
+    assert not QualityNote.objects.filter(text__icontains="January of each year").exists()
+
+
+def test_an_annual_series_stored_on_january_before_becomes_annual(stats):
+    """Data sets that the monthly-only version filled (1 January of each year) are converted in place."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from regionaldata.importers import australia_dataset
+    from regionaldata.models import DataSet, QualityNote, Submission
+
+    dataset = australia_dataset()
+    old_note = dataset.source_note.replace("Annual totals.", "Annual totals, recorded on January of each year.")
+    DataSet.objects.filter(pk=dataset.pk).update(period_type="monthly", source_note=old_note)
+    QualityNote.objects.filter(dataset=dataset).update(text=old_note)
+    Submission.objects.create(
+        dataset=dataset,
+        period=date(2012, 1, 1),
+        originator_agency=dataset.agency,
+        originator_participant_id=dataset.participant_id,
+    )
+    migration = import_module("regionaldata.migrations.0003_period_types")
+    migration.annual_external_data_sets(apps, None)
+    dataset.refresh_from_db()
+    assert dataset.period_type == "annual"
+    assert "January of each year" not in dataset.source_note
+    assert not QualityNote.objects.filter(dataset=dataset, text__contains="January of each year").exists()
+    # and the importer does the same for a data set it finds monthly
+    DataSet.objects.filter(pk=dataset.pk).update(period_type="monthly")
+    result = import_australia()
+    assert result.report.ok and DataSet.objects.get(pk=dataset.pk).period_type == "annual"
