@@ -149,6 +149,21 @@ SMALL_CODE_LISTS: dict[str, list[tuple[str, str] | tuple[str, str, str]]] = {
 }
 
 
+# Code lists are versioned: a new version adds codes and never edits an older one. Version 1 is
+# SMALL_CODE_LISTS (and the countries); each later version lists only what it adds, and why.
+CODE_LIST_ADDITIONS: dict[int, dict[str, list[tuple[str, str]]]] = {
+    2: {
+        # UNODC GLOTIP counts victims as under 18 / 18 and over, and some of unknown age or sex.
+        "age_group": [("Y_GE18", "18 and over"), ("_U", "Unknown")],
+        "sex": [("_U", "Unknown")],
+        # GLOTIP groups every form other than sexual exploitation and forced labour (criminal activity, begging,
+        # forced marriage, organ removal, mixed forms...) into one "other forms": not the same as OTHER above.
+        "exploitation": [("OTHER_ALL", "All forms other than sexual exploitation and forced labour")],
+    },
+}
+CODE_LIST_CHANGES = {2: "Codes UNODC GLOTIP uses: 18 and over, unknown age or sex, all other forms of exploitation."}
+
+
 def country_codes() -> list[tuple[str, str]]:
     """ISO 3166-1 alpha-3 codes with names, plus stateless and unknown (ICAO 9303 codes)."""
     with open(ISO_CSV, encoding="utf-8", newline="") as handle:
@@ -156,13 +171,17 @@ def country_codes() -> list[tuple[str, str]]:
     return [*rows, (STATELESS, "Stateless"), (UNKNOWN_CITIZENSHIP, "Unknown or not stated"), (KOSOVO, "Kosovo")]
 
 
-def default_code_lists() -> dict[str, list[tuple[str, str, str]]]:
-    lists: dict[str, list[tuple[str, str, str]]] = {}
+def default_code_lists() -> dict[str, list[tuple[str, str, str, int]]]:
+    """Every shipped code: (code, label, IATA code, the code-list version that added it)."""
+    lists: dict[str, list[tuple[str, str, str, int]]] = {}
     for dimension, items in SMALL_CODE_LISTS.items():
-        lists[dimension] = [(item[0], item[1], item[2] if len(item) > 2 else "") for item in items]
-    countries = [(code, name, "") for code, name in country_codes()]
+        lists[dimension] = [(item[0], item[1], item[2] if len(item) > 2 else "", 1) for item in items]
+    countries = [(code, name, "", 1) for code, name in country_codes()]
     lists["citizenship"] = countries
     lists["issuing_country"] = countries
+    for version, additions in sorted(CODE_LIST_ADDITIONS.items()):
+        for dimension, items in additions.items():
+            lists[dimension] += [(code, label, "", version) for code, label in items]
     return lists
 
 
@@ -201,9 +220,9 @@ def install_defaults(*, actor=None) -> None:
     existing = set(CodeListItem.objects.values_list("dimension", "code"))
     CodeListItem.objects.bulk_create(
         [
-            CodeListItem(dimension=dimension, code=code, label=label, iata=iata)
+            CodeListItem(dimension=dimension, code=code, label=label, iata=iata, version=version)
             for dimension, items in default_code_lists().items()
-            for code, label, iata in items
+            for code, label, iata, version in items
             if (dimension, code) not in existing
         ]
     )

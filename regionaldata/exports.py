@@ -171,8 +171,8 @@ def structure_message():
     message = sdmx.message.StructureMessage()
     concepts = common.ConceptScheme(id="CS_IRREGULAR_MIGRATION", maintainer=agency, version=SDMX_VERSION)
 
-    def codelist(cl_id: str, items, *, total: bool = True) -> common.Codelist:
-        codes = common.Codelist(id=cl_id, maintainer=agency, version=SDMX_VERSION)
+    def codelist(cl_id: str, items, *, total: bool = True, version: str = SDMX_VERSION) -> common.Codelist:
+        codes = common.Codelist(id=cl_id, maintainer=agency, version=version)
         if total:
             codes.append(common.Code(id="_T", name="Total"))
         for code, label in items:
@@ -186,9 +186,10 @@ def structure_message():
         "INDICATOR": codelist("CL_INDICATOR", Indicator.objects.filter(is_current=True).values_list("code", "name")),
     }
     for name in DIMENSIONS:
-        lists[name.upper()] = codelist(
-            f"CL_{name.upper()}", CodeListItem.objects.filter(dimension=name).values_list("code", "label")
-        )
+        # The current version of each code list (catalogue.CODE_LIST_ADDITIONS): 1.0, 2.0...
+        items = CodeListItem.objects.filter(dimension=name)
+        version = max(items.values_list("version", flat=True), default=1)
+        lists[name.upper()] = codelist(f"CL_{name.upper()}", items.values_list("code", "label"), version=f"{version}.0")
     dsd = v21.DataStructureDefinition(id=DSD_ID, maintainer=agency, version=SDMX_VERSION, name="Irregular migration")
     for order, dim in enumerate(SDMX_DIMENSIONS):
         name = "Frequency" if dim == "FREQ" else str(DIMENSION_LABELS.get(dim.lower(), dim.title()))

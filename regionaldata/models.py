@@ -82,12 +82,17 @@ class Indicator(models.Model):
 
 
 class CodeListItem(models.Model):
-    """A code allowed in one dimension (SDMX code list)."""
+    """A code allowed in one dimension (SDMX code list).
+
+    Code lists are versioned by addition: version N of a dimension's list is its codes with `version` <= N,
+    so a new version adds codes and an older version never changes.
+    """
 
     dimension = models.CharField(max_length=30, choices=[(d, DIMENSION_LABELS[d]) for d in DIMENSIONS])
     code = models.CharField(max_length=20)
     label = models.CharField(max_length=200)
     iata = models.CharField(_("IATA airport code"), max_length=3, blank=True)
+    version = models.PositiveIntegerField(_("code-list version that added it"), default=1)
 
     class Meta:
         ordering = ["dimension", "code"]

@@ -69,6 +69,30 @@ def current_indicators() -> QuerySet[Indicator]:
     return Indicator.objects.filter(is_current=True)
 
 
+def code_lists() -> list[dict]:
+    """Each dimension's code list: its current version, how many codes, and what each later version added."""
+    from regionaldata.catalogue import CODE_LIST_CHANGES
+    from regionaldata.models import DIMENSION_LABELS
+
+    lists = []
+    for dimension in DIMENSIONS:
+        items = list(CodeListItem.objects.filter(dimension=dimension).order_by("version", "code"))
+        added = defaultdict(list)
+        for item in items:
+            if item.version > 1:
+                added[item.version].append(item)
+        lists.append(
+            {
+                "dimension": dimension,
+                "name": DIMENSION_LABELS[dimension],
+                "version": max((item.version for item in items), default=1),
+                "count": len(items),
+                "added": [(version, CODE_LIST_CHANGES.get(version, ""), codes) for version, codes in added.items()],
+            }
+        )
+    return lists
+
+
 def code_labels(dimension: str) -> dict[str, str]:
     return dict(CodeListItem.objects.filter(dimension=dimension).values_list("code", "label"))
 
@@ -85,6 +109,14 @@ class Notes:
 
     def __len__(self) -> int:
         return len(self.general) + len(self.on_periods)
+
+    @property
+    def periods_by_dataset(self) -> list[tuple[DataSet, list[QualityNote]]]:
+        """The notes on single periods grouped by data set (a compact list where many periods have notes)."""
+        grouped: dict[int, tuple[DataSet, list[QualityNote]]] = {}
+        for note in self.on_periods:
+            grouped.setdefault(note.dataset_id, (note.dataset, []))[1].append(note)
+        return list(grouped.values())
 
     @classmethod
     def of(cls, notes) -> "Notes":

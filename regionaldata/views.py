@@ -71,6 +71,7 @@ def catalogue(request):
             "indicators": Indicator.objects.all(),
             "may_edit": services.is_secretariat(request.user),
             "rules": ValidationRule.objects.all(),
+            "code_lists": queries.code_lists(),
         },
     )
 
