@@ -2,6 +2,7 @@
 trafficking and UNHCR asylum applications (external partner data)."""
 
 import csv
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.db import transaction
 from participants.models import Agency, Participant
 from regionaldata import periods
 from regionaldata.catalogue import DEFAULT_INDICATOR_SET, KOSOVO, STATELESS, UNKNOWN_CITIZENSHIP, install_defaults
-from regionaldata.models import Audience, DataSet, IndicatorSet, QualityNote, Submission, WorkflowState
+from regionaldata.models import TOTAL, Audience, DataSet, IndicatorSet, QualityNote, Submission, WorkflowState
 from regionaldata.services import ImportResult, store_frame
 from sharing.models import Status
 
@@ -159,10 +160,17 @@ def import_australia(*, path: Path = AUSTRALIA_CSV) -> ImportResult:
     return _import(australia_dataset(), australia_frame(path), path.name)
 
 
-def _import(dataset: DataSet, frame: pl.DataFrame, label: str) -> ImportResult:
+def _import(dataset: DataSet, frame: pl.DataFrame, label: str, *, hidden: pl.DataFrame | None = None) -> ImportResult:
+    """Store a mapped source frame as the data set's published periods, unless the same figures were stored before.
+
+    `hidden`: the cells the source suppressed (validation treats them as unknown, see validation.py).
+    """
     import hashlib
 
-    checksum = hashlib.sha256(frame.drop("row").write_csv().encode()).hexdigest()
+    digest = hashlib.sha256(frame.drop("row").write_csv().encode())
+    if hidden is not None:
+        digest.update(hidden.write_csv().encode())
+    checksum = digest.hexdigest()
     from regionaldata.models import UploadedFile
 
     previous = UploadedFile.objects.filter(dataset=dataset, checksum=checksum, state=UploadedFile.State.STORED).first()
@@ -174,7 +182,9 @@ def _import(dataset: DataSet, frame: pl.DataFrame, label: str) -> ImportResult:
     Submission.objects.filter(dataset=dataset, period__in=_periods(frame, dataset.period_type)).update(
         state=WorkflowState.DRAFT
     )
-    result = store_frame(actor=None, dataset=dataset, frame=frame, checksum=checksum, filename=label, fmt="csv")
+    result = store_frame(
+        actor=None, dataset=dataset, frame=frame, checksum=checksum, filename=label, fmt="csv", hidden=hidden
+    )
     if result.report.ok:
         _publish_all(dataset, result.submissions)
     return result
@@ -203,7 +213,8 @@ class SourceImport:
     """The outcome of one annual source: per reporting country, what was stored and what was suppressed."""
 
     results: dict[str, ImportResult] = field(default_factory=dict)
-    suppressed: dict[str, list[int]] = field(default_factory=dict)
+    suppressed: dict[str, list[int]] = field(default_factory=dict)  # years whose total the source suppressed
+    without_total: dict[str, list[int]] = field(default_factory=dict)  # years with breakdowns but no total
 
     @property
     def unchanged(self) -> bool:
@@ -233,10 +244,39 @@ def _check_source(source: pl.DataFrame, path: Path, *, required: list[str], valu
         raise SourceFileError(f"{path.name} row {row['_line']}, column {value}: {row[value]!r} is not {expected}")
 
 
-def glotip_frame(path: Path = GLOTIP_CSV) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """GLOTIP victims detected, total per reporting country and year (mapped to `vot`), and the suppressed cells.
+# GLOTIP's words -> catalogue codes. "Dimension"/"Category" give the form of exploitation ("Total"/"Total": all).
+GLOTIP_FORMS = {
+    "Total|Total": TOTAL,
+    "by form of exploitation|Sexual exploitation": "SEXUAL",
+    "by form of exploitation|Forced labour": "LABOUR",
+    "by form of exploitation|Other forms of exploitation": "OTHER_ALL",  # every other form together
+}
+GLOTIP_SEX = {"Total": TOTAL, "Female": "F", "Male": "M", "Other": "X", "Unknown": "_U"}
+GLOTIP_AGE = {"Total": TOTAL, "0 to 17 years": "Y_LT18", "18 years or over": "Y_GE18", "Unknown": "_U"}
+GLOTIP_DIMENSIONS = ("Total", "by form of exploitation")  # "by citizenship" and "by country of repatriation" are not
+SUPPRESSED_AT_MOST = 4  # '<5' is a whole number from 0 to 4
+GLOTIP_KEYS = ["country", "year", "exploitation", "sex", "age_group"]
 
-    Returns (figures with a `country` column, suppressed country-years). `<5` cells are never turned into numbers.
+
+@dataclass
+class GlotipCells:
+    """GLOTIP victims detected, per reporting country, year and cell (form of exploitation x sex x age group).
+
+    Rows of the extract that repeat a cell (the sub-forms of "other forms"; some sex totals whose age label
+    was lost) are parts of it and are added up. A country-year is stored only with a known overall total.
+    """
+
+    figures: pl.DataFrame  # country, row, indicator, period, exploitation, sex, age_group, value: given parts added up
+    hidden: pl.DataFrame  # GLOTIP_KEYS, label (the source's words), given, suppressed: cells with a '<5' part
+    suppressed: pl.DataFrame  # country, year: overall total '<5'; nothing stored
+    without_total: pl.DataFrame  # country, year: breakdowns but no overall total in the source; nothing stored
+    labels: dict[int, tuple[int, str]]  # row (the cell's first source line) -> (year, the source's words)
+
+
+def glotip_frame(path: Path = GLOTIP_CSV) -> GlotipCells:
+    """GLOTIP "Detected trafficking victims" by form of exploitation, sex and age group, mapped onto `vot`.
+
+    `<5` cells are never turned into numbers: they are listed in `hidden` (and in notes), not stored.
     """
     source = pl.read_csv(path, infer_schema=False).with_row_index("_line", offset=2)
     if "Year" in source.columns:
@@ -248,24 +288,76 @@ def glotip_frame(path: Path = GLOTIP_CSV) -> tuple[pl.DataFrame, pl.DataFrame]:
         value="txtVALUE",
         allow=SUPPRESSED,
     )
-    totals = source.filter(
-        (pl.col("Indicator") == GLOTIP_VICTIMS)
-        & (pl.col("Dimension") == "Total")
-        & (pl.col("Category") == "Total")
-        & (pl.col("Sex") == "Total")
-        & (pl.col("Age") == "Total")
-    )
-    suppressed = totals.filter(pl.col("txtVALUE") == SUPPRESSED).select(
-        pl.col("Iso3_code").alias("country"), pl.col("Year").cast(pl.Int64).alias("year")
-    )
-    figures = totals.filter(pl.col("txtVALUE") != SUPPRESSED).select(
+    victims = source.filter(
+        (pl.col("Indicator") == GLOTIP_VICTIMS) & pl.col("Dimension").is_in(GLOTIP_DIMENSIONS)
+    ).with_columns(pl.concat_str([pl.col("Dimension"), pl.col("Category")], separator="|").alias("_form"))
+    for column, expression, mapping in (
+        ("Category", pl.col("_form"), GLOTIP_FORMS),
+        ("Sex", pl.col("Sex"), GLOTIP_SEX),
+        ("Age", pl.col("Age"), GLOTIP_AGE),
+    ):
+        bad = victims.filter(~expression.is_in(list(mapping)).fill_null(True))
+        if bad.height:
+            row = bad.row(0, named=True)
+            raise SourceFileError(f"{path.name} row {row['_line']}, column {column}: {row[column]!r} is not mapped")
+    # The cell in the source's words, e.g. "Forced labour, sex Female, age 0 to 17 years" ("all victims": totals).
+    words = [
+        pl.when(pl.col(name) != "Total").then(pl.concat_str([pl.lit(prefix), pl.col(name)]))
+        for name, prefix in (("Category", ""), ("Sex", "sex "), ("Age", "age "))
+    ]
+    mapped = victims.select(
         pl.col("Iso3_code").alias("country"),
-        pl.col("_line").cast(pl.Int64).alias("row"),
-        pl.lit("vot").alias("indicator"),
-        pl.col("Year").alias("period"),
-        pl.col("txtVALUE").str.replace_all(",", "").alias("value"),
+        pl.col("Year").cast(pl.Int64).alias("year"),
+        pl.col("_line").cast(pl.Int64),
+        pl.col("_form").replace_strict(GLOTIP_FORMS).alias("exploitation"),
+        pl.col("Sex").replace_strict(GLOTIP_SEX).alias("sex"),
+        pl.col("Age").replace_strict(GLOTIP_AGE).alias("age_group"),
+        pl.concat_str(words, separator=", ", ignore_nulls=True).alias("label"),
+        (pl.col("txtVALUE") != SUPPRESSED).alias("_given"),
+        pl.col("txtVALUE").str.replace_all(",", "").cast(pl.Int64, strict=False).alias("_number"),
     )
-    return figures, suppressed
+    cells = mapped.group_by(GLOTIP_KEYS, maintain_order=True).agg(
+        pl.col("_line").min().alias("row"),
+        pl.col("label").first().replace("", "all victims"),
+        pl.col("_number").sum().alias("value"),
+        pl.col("_given").sum().alias("given"),
+        (~pl.col("_given")).sum().alias("suppressed"),
+    )
+    overall = cells.filter(pl.all_horizontal([pl.col(name) == TOTAL for name in GLOTIP_KEYS[2:]]))
+    stored_years = overall.filter((pl.col("given") > 0) & (pl.col("suppressed") == 0)).select("country", "year")
+    kept = cells.join(stored_years, on=["country", "year"], how="semi")
+    figures = kept.filter(pl.col("given") > 0).select(
+        "country",
+        "row",
+        pl.lit("vot").alias("indicator"),
+        pl.col("year").cast(pl.String).alias("period"),
+        "exploitation",
+        "sex",
+        "age_group",
+        pl.col("value").cast(pl.String),
+    )
+    return GlotipCells(
+        figures=figures,
+        hidden=kept.filter(pl.col("suppressed") > 0).select(*GLOTIP_KEYS, "label", "given", "suppressed"),
+        suppressed=overall.filter(pl.col("suppressed") > 0).select("country", "year"),
+        without_total=cells.select("country", "year")
+        .unique(maintain_order=True)
+        .join(overall.select("country", "year"), on=["country", "year"], how="anti"),
+        labels={row: (year, label) for row, year, label in kept.select("row", "year", "label").iter_rows()},
+    )
+
+
+def _validator_hidden(hidden: pl.DataFrame) -> pl.DataFrame:
+    """The validator's view of suppressed cells: the observation key and the most the '<5' parts can add up to."""
+    from regionaldata.models import DIMENSIONS
+
+    present = set(hidden.columns)
+    return hidden.select(
+        pl.lit("vot").alias("indicator"),
+        pl.date(pl.col("year"), 1, 1).alias("period"),
+        *[pl.col(name) if name in present else pl.lit(TOTAL).alias(name) for name in DIMENSIONS],
+        (pl.col("suppressed") * SUPPRESSED_AT_MOST).cast(pl.Int64).alias("_hidden"),
+    )
 
 
 def _unhcr_iso(path: Path) -> dict[str, str]:
@@ -312,9 +404,14 @@ def glotip_dataset(country: str, name: str) -> DataSet:
         name=f"UNODC GLOTIP: victims of trafficking detected in {name}, annual",
         participant_code="unodc",
         participant_name="United Nations Office on Drugs and Crime (UNODC)",
-        note="Annual totals of victims detected by the national authorities. "
-        "UNODC suppresses counts under 5 ('<5'): those years are not available and are not counted as 0 or 5. "
-        "Coverage and definitions vary by country and year. UNODC GLOTIP, extracted 14 April 2025.",
+        note="Annual figures of victims detected by the national authorities, with UNODC's breakdowns by sex, age "
+        "group (0 to 17, 18 and over) and form of exploitation (sexual exploitation, forced labour, all other forms "
+        "together). UNODC suppresses counts under 5 ('<5'): such a cell is not available and is not counted (neither "
+        "0 nor 5); each year's note names them, and a year whose total is suppressed is not stored. GLOTIP's "
+        "breakdowns need not add up to its totals (suppressed cells, victims counted under more than one form, "
+        "unknown sex or age): they are stored as published. Rows of the extract that repeat a cell (sub-forms of "
+        "other forms, a sex total split by a lost age label) are added up. Coverage and definitions vary by country "
+        "and year. UNODC GLOTIP, extracted 14 April 2025.",
         period_type=periods.ANNUAL,
     )
 
@@ -334,11 +431,19 @@ def unhcr_dataset(country: str, name: str) -> DataSet:
 
 
 SUPPRESSED_NOTE = "Suppressed by the source (<5), not available and not counted: "
+WITHOUT_TOTAL_NOTE = "Breakdowns without an overall total in the source, not stored: "
+CELLS_NOTE = "Cells suppressed by the source (<5), not available and not counted: "
+PARTLY_NOTE = "Partly suppressed (the figure adds up only the rows given): "
+NOT_ADDITIVE_NOTE = (
+    "Totals that are not the sum of their breakdown in the source itself, even counting each suppressed cell as "
+    "0 to 4 (stored as published; see the warnings on this year's page): "
+)
 
 
-def _record_suppressed(dataset: DataSet, years: list[int]) -> None:
-    text = SUPPRESSED_NOTE + ", ".join(str(year) for year in sorted(years)) + "." if years else ""
-    notes = QualityNote.objects.filter(dataset=dataset, text__startswith=SUPPRESSED_NOTE)
+def _record_years(dataset: DataSet, prefix: str, years: list[int]) -> None:
+    """The data set's general note `prefix` + years, rewritten only when the list changes."""
+    text = prefix + ", ".join(str(year) for year in sorted(years)) + "." if years else ""
+    notes = QualityNote.objects.filter(dataset=dataset, period__isnull=True, text__startswith=prefix)
     if [note.text for note in notes] == ([text] if text else []):
         return
     notes.delete()
@@ -346,39 +451,117 @@ def _record_suppressed(dataset: DataSet, years: list[int]) -> None:
         QualityNote.objects.create(dataset=dataset, text=text)
 
 
-def _import_by_country(figures: pl.DataFrame, make_dataset, label: str, suppressed: pl.DataFrame | None):
-    """One data set per reporting country; all countries in one transaction, or nothing."""
+def _record_period_notes(dataset: DataSet, texts: dict[date, str]) -> None:
+    """The importer's notes on single periods (author none), made exactly `texts`; others' notes are kept."""
+    mine = QualityNote.objects.filter(dataset=dataset, period__isnull=False, author__isnull=True)
+    current = {note.period: note for note in mine}
+    for period, note in current.items():
+        if period not in texts:
+            note.delete()
+        elif note.text != texts[period]:
+            note.text = texts[period]
+            note.save(update_fields=["text"])
+    QualityNote.objects.bulk_create(
+        [
+            QualityNote(dataset=dataset, period=period, text=text)
+            for period, text in texts.items()
+            if period not in current
+        ]
+    )
+
+
+def _import_by_country(
+    figures: pl.DataFrame,
+    make_dataset,
+    label: str,
+    suppressed: pl.DataFrame | None,
+    *,
+    without_total: pl.DataFrame | None = None,
+    hidden: pl.DataFrame | None = None,
+    period_notes=None,
+):
+    """One data set per reporting country; all countries in one transaction, or nothing.
+
+    `hidden`: suppressed cells per country (GLOTIP_KEYS); `period_notes(country, result)` gives the notes on
+    single periods to write after a country's figures changed.
+    """
     names = _country_names()
     outcome = SourceImport()
-    countries = sorted(set(figures["country"].unique().to_list()) | set(_suppressed_map(suppressed)))
+    suppressed_years, missing_total = _years_map(suppressed), _years_map(without_total)
+    countries = sorted(set(figures["country"].unique().to_list()) | set(suppressed_years) | set(missing_total))
     with transaction.atomic():
         for country in countries:
             dataset = make_dataset(country, names.get(country, country))
             frame = figures.filter(pl.col("country") == country).drop("country")
-            years = _suppressed_map(suppressed).get(country, [])
-            outcome.suppressed[country] = years
-            _record_suppressed(dataset, years)
+            outcome.suppressed[country] = suppressed_years.get(country, [])
+            outcome.without_total[country] = missing_total.get(country, [])
+            _record_years(dataset, SUPPRESSED_NOTE, outcome.suppressed[country])
+            _record_years(dataset, WITHOUT_TOTAL_NOTE, outcome.without_total[country])
             if frame.height == 0:
                 continue
-            result = _import(dataset, frame.select(["row", *[c for c in frame.columns if c != "row"]]), label)
+            cells = None if hidden is None else _validator_hidden(hidden.filter(pl.col("country") == country))
+            frame = frame.select(["row", *[c for c in frame.columns if c != "row"]])
+            result = _import(dataset, frame, label, hidden=cells)
             if not result.report.ok:
                 raise SourceFileError(f"{label} ({country}): " + "; ".join(str(p) for p in result.report.errors[:5]))
             outcome.results[country] = result
+            if period_notes is not None and not result.unchanged:
+                _record_period_notes(dataset, period_notes(country, result))
     return outcome
 
 
-def _suppressed_map(suppressed: pl.DataFrame | None) -> dict[str, list[int]]:
-    if suppressed is None:
+def _glotip_period_notes(cells: GlotipCells, country: str, result: ImportResult) -> dict[date, str]:
+    """Per year: the cells the source suppressed, partly suppressed cells, and totals that do not add up there."""
+    fully: dict[int, list[str]] = {}
+    partly: dict[int, list[str]] = {}
+    for year, cell, given, hidden_rows in (
+        cells.hidden.filter(pl.col("country") == country).select("year", "label", "given", "suppressed").iter_rows()
+    ):
+        if given:
+            partly.setdefault(year, []).append(f"{cell} ({hidden_rows} of {given + hidden_rows} rows <5)")
+        else:
+            fully.setdefault(year, []).append(cell)
+    mismatches: dict[int, Counter] = {}
+    for problem in result.report.warnings:
+        if problem.row in cells.labels and " breakdown by " in problem.message:
+            year, _cell = cells.labels[problem.row]
+            dimension = problem.message.split(" breakdown by ", 1)[1].split(" (", 1)[0]
+            mismatches.setdefault(year, Counter())[dimension] += 1
+    texts = {}
+    for year in sorted(set(fully) | set(partly) | set(mismatches)):
+        parts = []
+        if year in fully:
+            parts.append(CELLS_NOTE + "; ".join(fully[year]) + ".")
+        if year in partly:
+            parts.append(PARTLY_NOTE + "; ".join(partly[year]) + ".")
+        if year in mismatches:
+            counts = ", ".join(f"by {name} {count}" for name, count in sorted(mismatches[year].items()))
+            parts.append(NOT_ADDITIVE_NOTE + counts + ".")
+        texts[date(year, 1, 1)] = " ".join(parts)
+    return texts
+
+
+def _years_map(frame: pl.DataFrame | None) -> dict[str, list[int]]:
+    if frame is None:
         return {}
     found: dict[str, list[int]] = {}
-    for country, year in suppressed.iter_rows():
+    for country, year in frame.select("country", "year").iter_rows():
         found.setdefault(country, []).append(year)
     return found
 
 
 def import_glotip(*, path: Path = GLOTIP_CSV) -> SourceImport:
-    figures, suppressed = glotip_frame(path)
-    return _import_by_country(figures, glotip_dataset, path.name, suppressed)
+    """GLOTIP victims detected: totals and breakdowns by form of exploitation, sex and age group (see GlotipCells)."""
+    cells = glotip_frame(path)
+    return _import_by_country(
+        cells.figures,
+        glotip_dataset,
+        path.name,
+        cells.suppressed,
+        without_total=cells.without_total,
+        hidden=cells.hidden,
+        period_notes=lambda country, result: _glotip_period_notes(cells, country, result),
+    )
 
 
 def import_unhcr(*, path: Path = UNHCR_CSV, countries: Path = UNHCR_COUNTRIES_CSV) -> SourceImport:

@@ -238,8 +238,8 @@ def _history(dataset: DataSet) -> dict[str, tuple[float, float, int]]:
     return history
 
 
-def validation_context(dataset: DataSet, *, today: date | None = None) -> Context:
-    """Everything validation needs, loaded once per file."""
+def validation_context(dataset: DataSet, *, today: date | None = None, hidden: pl.DataFrame | None = None) -> Context:
+    """Everything validation needs, loaded once per file (`hidden`: cells an external source suppressed)."""
     codes = dataset.indicator_set.indicator_codes
     indicators = {
         item.code: list(item.dimensions) for item in Indicator.objects.filter(code__in=codes, is_current=True)
@@ -265,9 +265,13 @@ def validation_context(dataset: DataSet, *, today: date | None = None) -> Contex
         code_lists={name: frozenset(values) for name, values in code_lists.items()},
         today=today or timezone.localdate(),
         rules=rules,
-        history=_history(dataset),
+        # An external source's history is its own revisions, not a participant's habits: no outlier warnings.
+        history={} if dataset.is_external else _history(dataset),
         locked_periods=locked,
         period_type=dataset.period_type,
+        hidden=hidden,
+        # Figures of an external source are stored as it publishes them (documented in docs/regionaldata.md).
+        additivity_warns=dataset.is_external,
     )
 
 
@@ -343,9 +347,13 @@ def store_frame(
     upload: UploadedFile | None = None,
     progress=None,
     today: date | None = None,
+    hidden: pl.DataFrame | None = None,
 ) -> ImportResult:
-    """Validate every row, then store all months of the file in one short transaction (two-phase import)."""
-    report = validate(frame, validation_context(dataset, today=today))
+    """Validate every row, then store all periods of the file in one short transaction (two-phase import).
+
+    `hidden` is for importers of external sources only: the cells the source suppressed (see validation).
+    """
+    report = validate(frame, validation_context(dataset, today=today, hidden=hidden))
     if not report.ok:
         if upload is not None:
             upload.state = UploadedFile.State.REJECTED

@@ -72,6 +72,9 @@ class Context:
     history: dict[str, tuple[float, float, int]] = field(default_factory=dict)  # indicator -> mean, sd, n
     locked_periods: frozenset[date] = frozenset()  # first days of approved (locked) periods
     period_type: str = periods.MONTHLY
+    # Cells an external source suppressed: KEY_COLUMNS (period a date) and `_hidden`, the most they can add up to.
+    hidden: pl.DataFrame | None = None
+    additivity_warns: bool = False  # external sources: a total that does not add up is a warning, not an error
 
 
 # --- parsers: every format becomes text columns + row ------------------------------------------
@@ -254,6 +257,83 @@ def _key_expr(day: pl.Expr, period_type: str) -> pl.Expr:
     return day.dt.strftime("%Y-%m")
 
 
+def _check_additivity(typed: pl.DataFrame, context: Context, report: Report) -> None:
+    """Every total equals the sum of its breakdown, one dimension at a time (two-way tables on both margins).
+
+    Cells a source suppressed (`context.hidden`: the key and `_hidden`, the most the hidden values can add up
+    to) are unknown, not zero: a total passes if some values of them make it add up. For an external source
+    (`context.additivity_warns`) a total that still does not add up is a warning: its figures are stored as
+    published, and the importer writes the warning into the period's data-quality note.
+    """
+    hidden = context.hidden if context.hidden is not None and context.hidden.height else None
+    cells = typed
+    everything = typed
+    own_hidden, parts_hidden = pl.lit(0, dtype=pl.Int64), pl.lit(0, dtype=pl.Int64)  # no extra column when none
+    if hidden is not None:
+        own_hidden, parts_hidden = pl.col("_hidden"), pl.col("_hidden").sum()
+        hidden = hidden.select(*KEY_COLUMNS, pl.col("_hidden").cast(pl.Int64))
+        cells = typed.join(hidden, on=KEY_COLUMNS, how="left").with_columns(pl.col("_hidden").fill_null(0))
+        only_hidden = hidden.join(typed.select(KEY_COLUMNS), on=KEY_COLUMNS, how="anti").select(
+            pl.lit(None, dtype=pl.Int64).alias("row"), *KEY_COLUMNS, pl.lit(0, dtype=pl.Int64).alias("value"), "_hidden"
+        )
+        cells = cells.select("row", *KEY_COLUMNS, "value", "_hidden")
+        everything = pl.concat([cells, only_hidden])
+    used_counts = everything.select([(pl.col(name) != TOTAL).sum().alias(name) for name in DIMENSIONS]).row(
+        0, named=True
+    )
+    for dimension in DIMENSIONS:
+        if not used_counts[dimension] or used_counts[dimension] == everything.height:
+            continue  # nothing broken down, or no total row to compare with
+        others = [name for name in KEY_COLUMNS if name != dimension]
+        parts = (
+            everything.filter(pl.col(dimension) != TOTAL)
+            .group_by(others)
+            .agg(pl.col("value").sum().alias("_sum"), parts_hidden.alias("_parts_hidden"))
+        )
+        if parts.height == 0:
+            continue
+        totals = cells.filter(pl.col(dimension) == TOTAL).join(parts, on=others, how="inner")
+        # Known parts plus at most the hidden ones can reach the total, and the total (plus at most its own
+        # hidden part, if some of it was suppressed) can reach the known parts.
+        bad = totals.filter(
+            (pl.col("value") > pl.col("_sum") + pl.col("_parts_hidden"))
+            | (pl.col("value") + own_hidden < pl.col("_sum"))
+        )
+        if not bad.height:
+            continue
+        label = str(dimension).replace("_", " ")
+        exact = _fmt(
+            _("The total {} is not the sum of its breakdown by {} ({})."),
+            pl.col("value").cast(pl.String),
+            label,
+            pl.col("_sum").cast(pl.String),
+        )
+        with_hidden = _fmt(
+            _(
+                "The total {} is not the sum of its breakdown by {} ({} given, and at most {} more in cells suppressed "
+                "by the source)."
+            ),
+            pl.col("value").cast(pl.String),
+            label,
+            pl.col("_sum").cast(pl.String),
+            pl.col("_parts_hidden").cast(pl.String),
+        )
+        total_hidden = _fmt(
+            _(
+                "The total {} (which leaves out at most {} the source suppressed) is not the sum of its breakdown "
+                "by {} ({})."
+            ),
+            pl.col("value").cast(pl.String),
+            own_hidden.cast(pl.String),
+            label,
+            pl.col("_sum").cast(pl.String),
+        )
+        parts_hidden_known = pl.col("_parts_hidden") > 0
+        message = pl.when(parts_hidden_known).then(with_hidden).when(own_hidden > 0).then(total_hidden).otherwise(exact)
+        problems, total = _problems(bad, "value", message)
+        report.add(problems, total=total, warning=context.additivity_warns)
+
+
 def validate(frame: pl.DataFrame, context: Context) -> Report:
     """Check every row and column; returns all problems, and the typed frame when there are no errors."""
     report = Report()
@@ -375,28 +455,7 @@ def validate(frame: pl.DataFrame, context: Context) -> Report:
             return report
 
     # totals equal the sum of their breakdowns, one dimension at a time
-    for dimension in DIMENSIONS:
-        if not used_counts[dimension] or used_counts[dimension] == typed.height:
-            continue  # nothing broken down, or no total row to compare with
-        others = [name for name in KEY_COLUMNS if name != dimension]
-        parts = typed.filter(pl.col(dimension) != TOTAL).group_by(others).agg(pl.col("value").sum().alias("_sum"))
-        if parts.height == 0:
-            continue
-        totals = typed.filter(pl.col(dimension) == TOTAL).join(parts, on=others, how="inner")
-        bad = totals.filter(pl.col("value") != pl.col("_sum"))
-        if bad.height:
-            report.add(
-                *_problems(
-                    bad,
-                    "value",
-                    _fmt(
-                        _("The total {} is not the sum of its breakdown by {} ({})."),
-                        pl.col("value").cast(pl.String),
-                        str(dimension).replace("_", " "),
-                        pl.col("_sum").cast(pl.String),
-                    ),
-                )
-            )
+    _check_additivity(typed, context, report)
 
     # validation rules (left side, operator, right side, importance) on indicator totals per period
     grand = typed.filter(pl.all_horizontal([pl.col(name) == TOTAL for name in DIMENSIONS])).select(

@@ -41,9 +41,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label}: unchanged (same data imported before)")
                 continue
             suppressed = sum(len(years) for years in outcome.suppressed.values())
+            without_total = sum(len(years) for years in outcome.without_total.values())
             self.stdout.write(
                 f"{label}: {outcome.rows} rows for {len(outcome.results)} reporting countries"
                 + (f"; {suppressed} country-years suppressed by the source (<5), not stored" if suppressed else "")
+                + (f"; {without_total} country-years without an overall total, not stored" if without_total else "")
             )
 
     def _monthly(self, label, result):
