@@ -17,8 +17,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", 2))
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000  # recycle workers now and then (memory growth in third-party code)
-max_requests_jitter = 200
+max_requests = 5000  # recycle workers now and then (memory growth in third-party code)
+max_requests_jitter = 500
+# Load the application once in the master: a recycled worker is a fork (milliseconds), not a fresh Python start
+# (about 1.5 s of CPU taken from requests). Database connections are opened lazily, after the fork.
+preload_app = True
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Access logging is done by the app (JSON with the request id, no query strings); gunicorn logs errors only.
 accesslog = None

@@ -87,7 +87,8 @@ def register() -> None:
             return None
         from documents.queries import documents_for
 
-        recent = documents_for(user, status="published").order_by("-published_at")[:5]
+        # Title, link and marking only: none of the related rows the library list prefetches.
+        recent = documents_for(user, status="published").prefetch_related(None).order_by("-published_at")[:5]
         return HomeSection(
             title=_("New documents"),
             items=[

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import ChoiceLabelsMixin
+
 
 class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
@@ -43,7 +45,7 @@ def partial_date_iso(value: date | None, precision: str) -> str:
 RESERVED_CODES = frozenset({"new", "groups", "agencies"})
 
 
-class Participant(models.Model):
+class Participant(ChoiceLabelsMixin, models.Model):
     class Kind(models.TextChoices):
         STATE = "state", _("State")
         TERRITORY = "territory", _("Territory")
@@ -129,7 +131,7 @@ class ParticipantStatusChange(models.Model):
         return format_partial_date(self.effective_on, self.precision)
 
 
-class Agency(models.Model):
+class Agency(ChoiceLabelsMixin, models.Model):
     """An organisation inside a participant, possibly located in another country (an embassy abroad)."""
 
     class Kind(models.TextChoices):
@@ -165,7 +167,7 @@ class Agency(models.Model):
             raise ValidationError({"located_in": _("Give a three-letter ISO 3166-1 alpha-3 code, for example LKA.")})
 
 
-class Group(models.Model):
+class Group(ChoiceLabelsMixin, models.Model):
     """A named set of agencies and/or whole participants with a purpose. Groups do not nest."""
 
     class Kind(models.TextChoices):
@@ -198,7 +200,7 @@ class Group(models.Model):
         return format_partial_date(self.established_on, self.established_precision)
 
 
-class GroupMembership(models.Model):
+class GroupMembership(ChoiceLabelsMixin, models.Model):
     """A dated membership row: either one agency or a whole participant."""
 
     class Role(models.TextChoices):

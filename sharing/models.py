@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import ChoiceLabelsMixin
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -56,7 +58,7 @@ class Handling(models.TextChoices):
 HANDLING_KEPT_OUT_OF_EXPORTS = (Handling.H2, Handling.H3)
 
 
-class Shareable(models.Model):
+class Shareable(ChoiceLabelsMixin, models.Model):
     """Abstract base of every object the sharing rules govern."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -79,8 +79,18 @@ class Driver:
     def close(self):
         self.samples.close()
 
+    def client_address(self) -> str:
+        """Each simulated person comes from an address of their own, as through the reverse proxy in production
+        (run the server with TRUSTED_PROXY_COUNT=1: rate limits and throttling then see these addresses)."""
+        return f"10.{self.rng.randint(0, 255)}.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
+
     def new_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.base, timeout=30, follow_redirects=False)
+        return httpx.AsyncClient(
+            base_url=self.base,
+            timeout=30,
+            follow_redirects=False,
+            headers={"X-Forwarded-For": self.client_address()},
+        )
 
     def csrf(self, client: httpx.AsyncClient) -> str:
         for name in ("portal-csrftoken", "csrftoken", "__Host-portal-csrftoken"):
@@ -135,7 +145,10 @@ class Driver:
             if kind.startswith("api"):
                 token = self.rng.choice(self.tokens)
                 who = token["username"]
-                headers = {"Authorization": f"Bearer {token['token']}"}
+                headers = {
+                    "Authorization": f"Bearer {token['token']}",
+                    "X-Forwarded-For": token.setdefault("address", self.client_address()),
+                }
                 if kind == "api_list":
                     response = await self.api.get("/api/v1/documents/", params={"limit": 20}, headers=headers)
                 elif kind == "api_item":
