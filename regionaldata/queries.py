@@ -111,6 +111,14 @@ class Notes:
         return len(self.general) + len(self.on_periods)
 
     @property
+    def general_by_text(self) -> list[tuple[str, list[DataSet]]]:
+        """General notes with the same text (one source's data sets) once, with the data sets they concern."""
+        grouped: dict[str, list[DataSet]] = {}
+        for note in self.general:
+            grouped.setdefault(note.text, []).append(note.dataset)
+        return list(grouped.items())
+
+    @property
     def periods_by_dataset(self) -> list[tuple[DataSet, list[QualityNote]]]:
         """The notes on single periods grouped by data set (a compact list where many periods have notes)."""
         grouped: dict[int, tuple[DataSet, list[QualityNote]]] = {}
