@@ -322,3 +322,30 @@ def test_the_secretariat_sets_up_an_annual_data_set(client, stats):
     assert response.status_code == 302
     dataset = DataSet.objects.get(code="gam-annual")
     assert (dataset.period_type, dataset.first_period, dataset.due_days) == ("annual", date(2024, 1, 1), 90)
+
+
+def test_a_quarterly_data_set_is_its_own_series_expected_each_quarter(client, stats):
+    p = stats.personas
+    quarterly = make_dataset(p.alpha, p.alpha_agency, period_type="quarterly", first_period=date(2025, 1, 1))
+    submission = publish_month(stats, quarterly, contributor=p.alan_analyst, focal=p.alice_focal, period="2025-Q1")
+    assert str(submission).endswith("· 2025-Q1")
+    assert services.expected_periods(quarterly, today=date(2025, 7, 15)) == [date(2025, 1, 1), date(2025, 4, 1)]
+    assert services.due_date(quarterly, date(2025, 4, 1)) == date(2025, 7, 30)
+    alan = fresh(p.alan_analyst)
+    assert queries.period_totals(alan, indicator="ibc", period_type="quarterly") == [(date(2025, 1, 1), 20)]
+    assert queries.monthly_totals(alan, indicator="ibc") == []
+    login(client, alan)
+    body = client.get("/statistics/dashboard/?indicator=ibc").content.decode()
+    assert "Regional total by quarter (quarterly data sets)" in body and "<td>2025-Q1</td><td>20</td>" in body
+    rows = client.get("/api/v1/statistics/observations/?indicator=ibc&start=2025-Q1&end=2025-03").json()["results"]
+    assert {row["period"] for row in rows} == {"2025-Q1"}
+
+
+def test_the_feedback_pdf_renders_annual_figures(client, stats, years):
+    from regionaldata.reports import feedback_html
+
+    html = feedback_html(fresh(stats.personas.alice_focal), participant_code="alp", year=2024, quarter=4)
+    assert "Annual figures (data sets reporting once a year)" in html and "<td>2024</td>" in html
+    login(client, stats.personas.alice_focal)
+    response = client.get("/statistics/feedback/alp/2024-Q4.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
