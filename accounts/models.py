@@ -5,6 +5,7 @@ import secrets
 import unicodedata
 import uuid as uuidlib
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -12,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from operations.crypto import EncryptedCharField, EncryptedEmailField, keyed_hash
+from operations.crypto import EncryptedCharField, EncryptedEmailField, keyed_hashes, lookup_hash
 
 
 class Role(models.TextChoices):
@@ -50,6 +51,13 @@ class PortalUserManager(UserManager):
     def get_by_natural_key(self, username: str) -> "User":
         return self.get(username__iexact=normalize_username(username))
 
+    def with_email(self, email: str) -> "models.QuerySet[User]":
+        """Users holding this e-mail address (trimmed, any case), found under every configured hash key.
+
+        Rows not yet recomputed by `rotate_keys --hash-key` after a FIELD_HASH_KEY change are found too.
+        """
+        return self.filter(email_hash__in=keyed_hashes(email))
+
 
 class User(AbstractUser):
     """A person using the portal. Every user belongs to exactly one agency."""
@@ -72,6 +80,8 @@ class User(AbstractUser):
     security_stamp = models.UUIDField(default=uuidlib.uuid4)
 
     objects = PortalUserManager()
+    # Recomputed under a new FIELD_HASH_KEY by `rotate_keys --hash-key`.
+    keyed_hash_fields: ClassVar[dict[str, str]] = {"email_hash": "email"}
 
     class Meta:
         ordering = ["username"]
@@ -84,7 +94,7 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs) -> None:
         # The lookup hash must never drift from the encrypted value, whoever writes the row.
-        self.email_hash = keyed_hash(self.email) if self.email else ""
+        self.email_hash = lookup_hash(self.email)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "email" in update_fields:
             kwargs["update_fields"] = {*update_fields, "email_hash"}
@@ -182,6 +192,8 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    keyed_hash_fields: ClassVar[dict[str, str]] = {"email_hash": "email"}
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -189,7 +201,7 @@ class Invitation(models.Model):
         return f"Invitation {self.pk}"
 
     def save(self, *args, **kwargs) -> None:
-        self.email_hash = keyed_hash(self.email) if self.email else ""
+        self.email_hash = lookup_hash(self.email)
         super().save(*args, **kwargs)
 
     @property

@@ -2,10 +2,13 @@
 
 allauth (65.x) stores an encrypted seed from which it derives the codes again whenever it needs them.
 `HashedRecoveryCodes` keeps only a keyed hash of each code (HMAC-SHA256 with the field hash key) in
-`Authenticator.data` = {"hashes": [...], "used": [indexes]}. The plaintext codes exist in memory when
-they are generated and, encrypted, in the session of the person who generated them until the page that
-shows them once is opened; then they are dropped. allauth's views and flows use the class through
-`Authenticator.wrap()` and `flows.RecoveryCodes`; `install()` swaps it in at startup.
+`Authenticator.data` = {"hashes": [...], "used": [indexes], "hash_key": key id}. The plaintext codes
+exist in memory when they are generated and, encrypted, in the session of the person who generated them
+until the page that shows them once is opened; then they are dropped. allauth's views and flows use the
+class through `Authenticator.wrap()` and `flows.RecoveryCodes`; `install()` swaps it in at startup.
+
+The hashes cannot be recomputed under a new FIELD_HASH_KEY, so a code is checked under every configured hash
+key, and "hash_key" says which key a set needs (`rotate_keys --hash-key` reports sets under a previous key).
 """
 
 import hmac
@@ -19,7 +22,7 @@ from allauth.mfa.recovery_codes.internal import auth as rc_auth
 from allauth.mfa.recovery_codes.internal import flows as rc_flows
 from django.db import transaction
 
-from operations.crypto import decrypt_value, encrypt_value, keyed_hash
+from operations.crypto import decrypt_value, encrypt_value, hash_keys, keyed_hash, keyed_hashes_by_key
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 12  # 60 bits each
@@ -38,15 +41,33 @@ def normalize(code: str) -> str:
     return "".join(ch for ch in str(code) if ch not in " -\t\r\n").upper()
 
 
+def _message(code: str) -> str:
+    return "mfa-recovery-code:" + normalize(code)
+
+
 def code_hash(code: str) -> str:
-    return keyed_hash("mfa-recovery-code:" + normalize(code))
+    """The hash stored for a new code: under the current FIELD_HASH_KEY."""
+    return keyed_hash(_message(code))
 
 
 def hashed_data(codes: list[str], *, viewed_at: float | None = None) -> dict:
-    data: dict = {"hashes": [code_hash(code) for code in codes], "used": []}
+    data: dict = {"hashes": [code_hash(code) for code in codes], "used": [], "hash_key": hash_keys()[0][0]}
     if viewed_at:
         data["viewed_at"] = viewed_at
     return data
+
+
+def unused_sets_by_hash_key() -> dict[str | None, list[str]]:
+    """Usernames of the users with unused hashed codes, by the id of the key that hashed them (None: not recorded).
+
+    Sets still in allauth's seed format are left out: they are hashed under the current key when converted.
+    """
+    found: dict[str | None, list[str]] = {}
+    sets = Authenticator.objects.filter(type=Authenticator.Type.RECOVERY_CODES).order_by("user__username")
+    for data, username in sets.values_list("data", "user__username").iterator():
+        if "hashes" in data and len(data["hashes"]) > len(data["used"]):
+            found.setdefault(data.get("hash_key"), []).append(username)
+    return found
 
 
 def legacy_unused_codes(data: dict, decrypt) -> list[str]:
@@ -126,14 +147,17 @@ class HashedRecoveryCodes:
             return False
         row = Authenticator.objects.select_for_update().get(pk=self.instance.pk)
         data = convert_legacy(row.data)
-        candidate = code_hash(code)
-        match = None
+        # Under every configured hash key: codes made before a FIELD_HASH_KEY rotation keep working.
+        candidates = keyed_hashes_by_key(_message(code))
+        match, match_key = None, None
         for i, stored in enumerate(data["hashes"]):  # every hash compared, in constant time each
-            if hmac.compare_digest(stored, candidate) and i not in data["used"] and match is None:
-                match = i
+            for key, candidate in candidates:
+                if hmac.compare_digest(stored, candidate) and i not in data["used"] and match is None:
+                    match, match_key = i, key
         if match is None or not normalize(code):
             return False
         data["used"] = [*data["used"], match]
+        data["hash_key"] = match_key  # one key hashed the whole set; sets from before key ids learn theirs
         row.data = data
         row.save(update_fields=["data"])
         self.instance.data = data

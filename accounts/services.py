@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import ApiToken, Invitation, Role, User, hash_secret, normalize_username
 from audit.services import record
-from operations.crypto import keyed_hash
 from operations.outbox import enqueue_email
 
 INVITATION_DAYS = 14
@@ -51,7 +50,7 @@ def invitation_send(*, actor: User, email: str, agency, role: str) -> Invitation
         raise PermissionDenied(_("You may not give this role."))
     email = User.objects.normalize_email(email.strip())
     with transaction.atomic():
-        existing = User.objects.filter(email_hash=keyed_hash(email)).first()
+        existing = User.objects.with_email(email).first()
         invitation = Invitation(
             token_hash=hash_secret(secrets.token_urlsafe(32)),
             email=email,

@@ -2,7 +2,9 @@
 
 Stored form: `enc1:<key id>:<base64(nonce + ciphertext)>`; the plaintext is JSON, so False, 0 and ""
 round-trip. A value that cannot be decrypted raises DecryptionError; the stored bytes are never returned.
-Exact-match lookups use `keyed_hash` (HMAC-SHA256 with its own key) in a companion column.
+Exact-match lookups use `keyed_hash` (HMAC-SHA256 with its own key, FIELD_HASH_KEY) in a companion column.
+The hash key rotates too: the keys it replaced stay in FIELD_HASH_KEY_PREVIOUS, lookups try every key
+(`keyed_hashes`), and `rotate_keys --hash-key` recomputes the columns under the current key.
 """
 
 import base64
@@ -28,13 +30,13 @@ class DecryptionError(Exception):
     """The stored value could not be decrypted with any configured key."""
 
 
-def _decode_key(raw: str) -> bytes:
+def _decode_key(raw: str, name: str = "FIELD_ENCRYPTION_KEYS") -> bytes:
     try:
         key = base64.urlsafe_b64decode(raw.strip() + "=" * (-len(raw.strip()) % 4))
     except ValueError as error:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a key that is not base64.") from error
+        raise ImproperlyConfigured(f"{name} holds a key that is not base64.") from error
     if len(key) != 32:
-        raise ImproperlyConfigured("Each FIELD_ENCRYPTION_KEYS key must be 32 bytes (base64-encoded).")
+        raise ImproperlyConfigured(f"Each {name} key must be 32 bytes (base64-encoded).")
     return key
 
 
@@ -113,10 +115,53 @@ def is_current(stored: str) -> bool:
     return stored.startswith(f"{PREFIX}:{encryption_keys()[0][0]}:")
 
 
-def keyed_hash(value: str) -> str:
-    """Deterministic HMAC for exact-match lookups (normalised: trimmed, case-folded)."""
-    key = _decode_key(_configured("FIELD_HASH_KEY"))
+@lru_cache(maxsize=4)
+def _hash_keys_for(current: str, previous: str) -> tuple[tuple[str, bytes], ...]:
+    if "," in current:
+        raise ImproperlyConfigured("FIELD_HASH_KEY holds one key; put the keys it replaced in FIELD_HASH_KEY_PREVIOUS.")
+    keys = [_decode_key(current, "FIELD_HASH_KEY")]
+    for part in previous.split(","):
+        if not part.strip():
+            continue
+        key = _decode_key(part, "FIELD_HASH_KEY_PREVIOUS")
+        if key == keys[0]:
+            # Most likely the new key was never set: rotating now would change nothing.
+            raise ImproperlyConfigured(
+                "FIELD_HASH_KEY_PREVIOUS holds the current FIELD_HASH_KEY; list only the keys it replaced."
+            )
+        if key not in keys:
+            keys.append(key)
+    return tuple((key_id(key), key) for key in keys)
+
+
+def hash_keys() -> tuple[tuple[str, bytes], ...]:
+    """(id, key) pairs of the keyed hash: FIELD_HASH_KEY first, then FIELD_HASH_KEY_PREVIOUS (rotation)."""
+    previous = getattr(settings, "FIELD_HASH_KEY_PREVIOUS", "") or os.environ.get("FIELD_HASH_KEY_PREVIOUS", "")
+    return _hash_keys_for(_configured("FIELD_HASH_KEY"), previous)
+
+
+def _hmac(key: bytes, value: str) -> str:
     return hmac.new(key, value.strip().casefold().encode(), hashlib.sha256).hexdigest()
+
+
+def keyed_hash(value: str) -> str:
+    """Deterministic HMAC for exact-match lookups (normalised: trimmed, case-folded), under the current key."""
+    return _hmac(hash_keys()[0][1], value)
+
+
+def keyed_hashes(value: str) -> list[str]:
+    """The hash of `value` under every configured hash key, current first: look up with `__in` while rotating."""
+    return [_hmac(key, value) for _, key in hash_keys()]
+
+
+def keyed_hashes_by_key(value: str) -> list[tuple[str, str]]:
+    """(key id, hash) under every configured hash key, current first (recovery codes record the key id)."""
+    return [(kid, _hmac(key, value)) for kid, key in hash_keys()]
+
+
+def lookup_hash(value: str | None) -> str:
+    """What a companion hash column holds for `value`: its keyed hash, or "" when there is no value."""
+    return keyed_hash(value) if value else ""
 
 
 class EncryptedMixin:
@@ -188,6 +233,17 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
         if value is None:
             return None
         return encrypt_value(value)
+
+
+def keyed_hash_columns() -> list[tuple[type[models.Model], str, str]]:
+    """(model, hash field, source field) for every model declaring `keyed_hash_fields` (rotate_keys --hash-key)."""
+    from django.apps import apps
+
+    return [
+        (model, hash_field, source)
+        for model in apps.get_models()
+        for hash_field, source in getattr(model, "keyed_hash_fields", {}).items()
+    ]
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:

@@ -4,15 +4,21 @@ import base64
 import io
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from accounts.models import User
+from accounts.models import Invitation, Role, User
+from accounts.services import invitation_send
 from operations import crypto
 from portal.testing import UserFactory
 
 NEW_KEY = base64.urlsafe_b64encode(b"n" * 32).decode()
 OLD_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0="  # the test settings' key
+NEW_HASH_KEY = base64.urlsafe_b64encode(b"h" * 32).decode()
+OLD_HASH_KEY = "aGFzaC1rZXktaGFzaC1rZXktaGFzaC1rZXktaGFzaC0="  # the test settings' hash key
 
 
 def stored(table: str, column: str, pk) -> str:
@@ -139,6 +145,136 @@ def test_rotate_keys_reports_values_no_key_can_decrypt(personas, settings):
     settings.FIELD_ENCRYPTION_KEYS = f"{NEW_KEY},{OLD_KEY}"
     with pytest.raises(CommandError, match="could not be decrypted"):
         call_command("rotate_keys", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+# --- FIELD_HASH_KEY rotation --------------------------------------------------------------------
+
+
+def hash_key_id(raw: str) -> str:
+    return crypto.key_id(base64.urlsafe_b64decode(raw))
+
+
+def switch_hash_key(settings, *, previous: str = OLD_HASH_KEY) -> None:
+    """Deploy a new hash key, the old one kept as previous (the first step of a rotation)."""
+    settings.FIELD_HASH_KEY = NEW_HASH_KEY
+    settings.FIELD_HASH_KEY_PREVIOUS = previous
+
+
+def rotate_hash_key(*args: str) -> str:
+    out = io.StringIO()
+    call_command("rotate_keys", "--hash-key", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_e_mail_lookups_work_before_during_and_after_a_hash_key_rotation(personas, settings):
+    assert User.objects.with_email(" ALICE@example.org").get() == personas.alice_focal
+    switch_hash_key(settings)
+    # New key deployed, command not yet run: rows hashed under the old key are found, and so are new ones.
+    assert User.objects.with_email("alice@example.org").get() == personas.alice_focal
+    newcomer = UserFactory(email="newcomer@example.org")
+    assert User.objects.with_email("newcomer@example.org").get() == newcomer
+    rotate_hash_key()
+    assert User.objects.with_email("alice@example.org").get() == personas.alice_focal
+    # The previous key removed: every address is still found, under the new key alone.
+    settings.FIELD_HASH_KEY_PREVIOUS = ""
+    for user in User.objects.all():
+        assert User.objects.with_email(user.email).get() == user
+    assert not User.objects.with_email("nobody@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_an_invitation_to_an_existing_address_finds_the_account_in_the_rotation_window(personas, settings):
+    switch_hash_key(settings)
+    users_before = User.objects.count()
+    invitation = invitation_send(
+        actor=personas.alice_focal, email="Alan@example.org", agency=personas.alpha_agency, role=Role.VIEWER
+    )
+    assert invitation.accepted_user is None  # no second account for the same address
+    assert User.objects.count() == users_before
+
+
+@pytest.mark.django_db
+def test_without_the_previous_key_rows_not_yet_recomputed_are_not_found(personas, settings):
+    switch_hash_key(settings, previous="")
+    assert not User.objects.with_email("alice@example.org").exists()  # why the previous key must stay
+    rotate_hash_key()  # the command needs only the plaintext, so it also repairs this
+    assert User.objects.with_email("alice@example.org").get() == personas.alice_focal
+
+
+@pytest.mark.django_db
+def test_rotate_keys_hash_key_recomputes_every_e_mail_hash_once(personas, settings):
+    invitation_send(
+        actor=personas.alice_focal, email="invitee@example.org", agency=personas.alpha_agency, role=Role.VIEWER
+    )
+    rows = User.objects.count() + Invitation.objects.count()
+    switch_hash_key(settings)
+    first = rotate_hash_key()
+    assert f"Recomputed {rows} lookup hash(es) with hash key {hash_key_id(NEW_HASH_KEY)}." in first
+    again = rotate_hash_key()
+    assert "Recomputed 0 lookup hash(es)" in again
+    assert "Nothing depends on FIELD_HASH_KEY_PREVIOUS any more: you may remove it." in again
+
+
+@pytest.mark.django_db
+def test_after_hash_key_rotation_a_dump_holds_no_e_mail_hash_under_the_old_key(personas, settings):
+    from operations.plaintext import raw_dump_text
+
+    invitation_send(
+        actor=personas.alice_focal, email="invitee@example.org", agency=personas.alpha_agency, role=Role.VIEWER
+    )
+    emails = [user.email for user in User.objects.all()] + ["invitee@example.org"]
+    old_hashes = {crypto.keyed_hash(email) for email in emails}
+    assert all(old in raw_dump_text() for old in old_hashes)  # the check can fail
+    switch_hash_key(settings)
+    rotate_hash_key()
+    dump = raw_dump_text()
+    assert [old for old in old_hashes if old in dump] == []
+    assert all(crypto.keyed_hash(email) in dump for email in emails)
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "named"),
+    [
+        (NEW_HASH_KEY, "not a key!", "FIELD_HASH_KEY_PREVIOUS"),
+        (NEW_HASH_KEY, base64.urlsafe_b64encode(b"s" * 16).decode(), "FIELD_HASH_KEY_PREVIOUS"),
+        (NEW_HASH_KEY, f"{OLD_HASH_KEY},{OLD_HASH_KEY[:-8]}", "FIELD_HASH_KEY_PREVIOUS"),
+        (OLD_HASH_KEY, OLD_HASH_KEY, "FIELD_HASH_KEY_PREVIOUS holds the current FIELD_HASH_KEY"),
+        (f"{NEW_HASH_KEY},{OLD_HASH_KEY}", "", "FIELD_HASH_KEY holds one key"),
+        (base64.urlsafe_b64encode(b"s" * 20).decode(), "", "Each FIELD_HASH_KEY key must be 32 bytes"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_malformed_hash_key_configuration_fails_loudly_naming_the_variable(settings, current, previous, named):
+    settings.FIELD_HASH_KEY = current
+    settings.FIELD_HASH_KEY_PREVIOUS = previous
+    with pytest.raises(ImproperlyConfigured, match=named):
+        crypto.keyed_hash("alice@example.org")
+    with pytest.raises(ImproperlyConfigured, match=named):
+        rotate_hash_key()
+
+
+@pytest.mark.django_db
+def test_rotate_keys_hash_key_reports_recovery_codes_still_hashed_under_the_previous_key(personas, settings):
+    RecoveryCodes.activate(personas.alan_analyst)
+    switch_hash_key(settings)
+    out = rotate_hash_key("--verbosity", "2")
+    assert f"1 user(s) have unused codes hashed under the previous key {hash_key_id(OLD_HASH_KEY)} (alan)" in out
+    assert "cannot be recomputed" in out and "keep FIELD_HASH_KEY_PREVIOUS" in out
+    # Once alan has new codes, nothing needs the previous key.
+    Authenticator.objects.filter(user=personas.alan_analyst, type=Authenticator.Type.RECOVERY_CODES).delete()
+    RecoveryCodes.activate(personas.alan_analyst)
+    assert "Nothing depends on FIELD_HASH_KEY_PREVIOUS any more" in rotate_hash_key()
+
+
+@pytest.mark.django_db
+def test_a_wrong_previous_hash_key_is_reported_and_the_e_mail_hashes_are_recomputed_anyway(personas, settings):
+    RecoveryCodes.activate(personas.alan_analyst)
+    switch_hash_key(settings, previous=base64.urlsafe_b64encode(b"w" * 32).decode())
+    with pytest.raises(CommandError, match=f"hashed under key {hash_key_id(OLD_HASH_KEY)}, which is neither"):
+        rotate_hash_key()
+    settings.FIELD_HASH_KEY_PREVIOUS = ""
+    assert User.objects.with_email("alice@example.org").get() == personas.alice_focal
 
 
 @pytest.mark.slow

@@ -341,3 +341,5 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # Comma-separated base64 32-byte keys, newest first; development machines get keys generated into var/.
 FIELD_ENCRYPTION_KEYS = env_str("FIELD_ENCRYPTION_KEYS", "")
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY", "")
+# The hash keys FIELD_HASH_KEY replaced, comma-separated, kept until `rotate_keys --hash-key` says so.
+FIELD_HASH_KEY_PREVIOUS = env_str("FIELD_HASH_KEY_PREVIOUS", "")
