@@ -9,6 +9,7 @@ so workers x threads x app servers must stay below PostgreSQL's max_connections 
 
 import multiprocessing
 import os
+import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -28,3 +29,24 @@ accesslog = None
 errorlog = "-"
 loglevel = "warning"
 limit_request_line = 8190
+
+# Request metrics from every worker in one /metrics/ answer (prometheus_client multiprocess mode, see
+# operations/metrics.py). The directory must be private to this server and emptied at each start.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    os.path.join(tempfile.gettempdir(), f"portal-metrics-{os.getuid()}-{bind.rsplit(':', 1)[-1]}"),
+)
+
+
+def on_starting(server):
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    from operations.metrics import mark_process_dead
+
+    mark_process_dead(worker.pid)

@@ -23,7 +23,7 @@ from documents.forms import (
     WithdrawForm,
 )
 from documents.uploads import serve_file
-from portal.pagination import CappedPaginator
+from portal.pagination import COUNT_CAP, CappedPaginator
 from sharing.models import TLP_AMBER_OR_ABOVE
 from sharing.rules import (
     can_approve_for_participant,
@@ -33,6 +33,8 @@ from sharing.rules import (
     recipient_keys_of,
     tombstone_shows_title,
 )
+
+SEARCH_COUNT_CAP = 200
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -59,7 +61,9 @@ def _require_change(request, document):
 def document_list(request):
     form = FilterForm(request.GET or None, user=request.user)
     documents = queries.documents_for(request.user, **form.filters())
-    page = CappedPaginator(documents, 50).get_page(request.GET.get("page"))
+    # A title search counts fewer matches: each one counted means reading the visible documents around it.
+    cap = SEARCH_COUNT_CAP if form.filters().get("q") else COUNT_CAP
+    page = CappedPaginator(documents, 50, count_cap=cap).get_page(request.GET.get("page"))
     restricted = sum(1 for d in page.object_list if d.tlp in TLP_AMBER_OR_ABOVE)
     if restricted:
         audit.record("documents.document.listed", actor=request.user, extra={"count": restricted})

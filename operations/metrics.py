@@ -1,21 +1,40 @@
-"""Prometheus metrics in the text exposition format, written by hand (no extra dependency).
+"""Prometheus metrics: request counts and latency through prometheus_client, job and outbox gauges from the database.
 
-Request counters and latency histograms are kept per process (each gunicorn worker has its own; the
-`process` label keeps their series apart, sum them in PromQL). Job, outbox and worker figures are read from
-the database at scrape time, so they are the same whichever process answers.
+Several gunicorn workers answer /metrics/ in turn, so request metrics must not be per process: with
+`PROMETHEUS_MULTIPROC_DIR` set (deploy/systemd and deploy/gunicorn.conf.py set it), prometheus_client's multiprocess
+mode writes each worker's values to files there and every scrape adds up all workers, including those that
+exited (gunicorn's child_exit hook marks them dead so their gauges go, their counters stay). Without it (a
+single process: `make run`, tests) the values live in memory. Job, outbox and worker figures are read from the
+database at scrape time, so they are the same whichever process answers.
 """
 
 import os
-import threading
-from collections import defaultdict
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
+from prometheus_client import multiprocess as prometheus_multiprocess
+
+disable_created_metrics()  # no *_created series: they double the output and no dashboard reads them
 
 BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
-_lock = threading.Lock()
-_requests: dict[tuple[str, str, str], int] = defaultdict(int)
-_latency_buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
-_latency_sum: dict[str, float] = defaultdict(float)
-_latency_count: dict[str, int] = defaultdict(int)
+_registry = CollectorRegistry(auto_describe=True)
+REQUESTS = Counter(
+    "portal_http_requests",
+    "HTTP requests answered.",
+    ["route", "method", "status"],
+    registry=_registry,
+)
+LATENCY = Histogram(
+    "portal_http_request_duration_seconds",
+    "Time to answer a request.",
+    ["route"],
+    buckets=BUCKETS,
+    registry=_registry,
+)
+
+
+def multiprocess_dir() -> str:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 
 def route_group(path: str) -> str:
@@ -33,19 +52,9 @@ def route_group(path: str) -> str:
 
 def observe(*, method: str, path: str, status: int, seconds: float) -> None:
     group = route_group(path)
-    with _lock:
-        _requests[
-            (
-                group,
-                method if method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD") else "OTHER",
-                f"{status // 100}xx",
-            )
-        ] += 1
-        for index, bound in enumerate(BUCKETS):
-            if seconds <= bound:
-                _latency_buckets[group][index] += 1
-        _latency_sum[group] += seconds
-        _latency_count[group] += 1
+    method = method if method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD") else "OTHER"
+    REQUESTS.labels(route=group, method=method, status=f"{status // 100}xx").inc()
+    LATENCY.labels(route=group).observe(seconds)
 
 
 def _escape(value: str) -> str:
@@ -78,44 +87,21 @@ def database_gauges() -> list[str]:
     return lines
 
 
+def request_metrics() -> str:
+    """Request counts and latency: of this process, or of every worker in multiprocess mode."""
+    if multiprocess_dir():
+        registry = CollectorRegistry()
+        prometheus_multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = _registry
+    return generate_latest(registry).decode()
+
+
 def render() -> str:
-    process = str(os.getpid())
-    lines = ["# HELP portal_http_requests_total HTTP requests answered.", "# TYPE portal_http_requests_total counter"]
-    with _lock:
-        requests = dict(_requests)
-        buckets = {group: list(values) for group, values in _latency_buckets.items()}
-        sums = dict(_latency_sum)
-        counts = dict(_latency_count)
-    for (group, method, status), value in sorted(requests.items()):
-        lines.append(
-            _line(
-                "portal_http_requests_total",
-                {"route": group, "method": method, "status": status, "process": process},
-                value,
-            )
-        )
-    lines += [
-        "# HELP portal_http_request_duration_seconds Time to answer a request.",
-        "# TYPE portal_http_request_duration_seconds histogram",
-    ]
-    for group in sorted(buckets):
-        for bound, value in zip(BUCKETS, buckets[group], strict=True):
-            lines.append(
-                _line(
-                    "portal_http_request_duration_seconds_bucket",
-                    {"route": group, "le": str(bound), "process": process},
-                    value,
-                )
-            )
-        labels = {"route": group, "process": process}
-        lines.append(
-            _line(
-                "portal_http_request_duration_seconds_bucket",
-                {"route": group, "le": "+Inf", "process": process},
-                counts[group],
-            )
-        )
-        lines.append(_line("portal_http_request_duration_seconds_sum", labels, round(sums[group], 6)))
-        lines.append(_line("portal_http_request_duration_seconds_count", labels, counts[group]))
-    lines += database_gauges()
-    return "\n".join(lines) + "\n"
+    return request_metrics() + "\n".join(database_gauges()) + "\n"
+
+
+def mark_process_dead(pid: int) -> None:
+    """gunicorn's child_exit hook: forget an exited worker's live gauges (its counters stay in the sums)."""
+    if multiprocess_dir():
+        prometheus_multiprocess.mark_process_dead(pid)

@@ -20,11 +20,12 @@ import random
 import re
 import statistics
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import httpx
 
+KEEPALIVE_SECONDS = 2.0
 SEARCH_KINDS = {"search_documents", "search_exchange"}
 UUID_IN_DOCUMENT_LINK = re.compile(r"/documents/([0-9a-f-]{36})/")
 TOPICS = ["smuggling", "trafficking", "migration", "fraud", "border", "returns", "labour", "victim", "visa"]
@@ -72,8 +73,11 @@ class Driver:
         self.tokens = data["tokens"]
         self.documents = data["documents"]
         self.results: list[tuple[float, str, int, float]] = []  # (start, kind, status, seconds)
+        self.failures: Counter = Counter()  # client-side failures (599) by exception, reported per step
         self.samples = open(out / "samples.jsonl", "a")  # noqa: SIM115 - closed in close()
-        limits = httpx.Limits(max_connections=400, max_keepalive_connections=200)
+        # Idle connections are dropped by the client before the server's keep-alive (gunicorn: 5 s) ends them,
+        # as browsers and nginx do; otherwise a request sent in the instant the server closes fails.
+        limits = httpx.Limits(max_connections=400, max_keepalive_connections=200, keepalive_expiry=KEEPALIVE_SECONDS)
         self.api = httpx.AsyncClient(base_url=self.base, timeout=30, limits=limits)
 
     def close(self):
@@ -87,6 +91,7 @@ class Driver:
     def new_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             base_url=self.base,
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_SECONDS),
             timeout=30,
             follow_redirects=False,
             headers={"X-Forwarded-For": self.client_address()},
@@ -187,8 +192,9 @@ class Driver:
                     response = await client.get("/participants/")
                 status = response.status_code
                 body = response.text if kind in ("documents_list", "search_documents") else ""
-        except httpx.HTTPError:
+        except httpx.HTTPError as error:
             status = 599
+            self.failures[type(error).__name__] += 1
         elapsed = time.perf_counter() - started
         self.results.append((started, kind, status, elapsed))
         if body and status == 200:
@@ -221,7 +227,10 @@ class Driver:
             next_at += self.rng.expovariate(rate)
         await asyncio.gather(*tasks)
         wall = time.perf_counter() - began
-        return summarise(self.results[first:], rate, wall)
+        summary = summarise(self.results[first:], rate, wall)
+        summary["client_failures"] = dict(self.failures)
+        self.failures.clear()
+        return summary
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -31,6 +31,7 @@ def cap_of_three(monkeypatch):
     original = pagination.CappedPaginator.__init__
 
     def with_small_cap(self, object_list, per_page, **kwargs):
+        kwargs.pop("count_cap", None)
         original(self, object_list, per_page, count_cap=3, **kwargs)
 
     monkeypatch.setattr(pagination.CappedPaginator, "__init__", with_small_cap)

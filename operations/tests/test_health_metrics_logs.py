@@ -4,9 +4,11 @@ import contextlib
 import io
 import json
 import logging
+import os
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from operations import health
@@ -87,8 +89,8 @@ def test_metrics_hold_request_counts_latency_and_job_and_outbox_gauges(client, p
     OutboxMessage.objects.create(recipient=personas.alan_analyst, subject="s", body="b", dedup_key="k")
     client.get("/health/")
     body = client.get("/metrics/", HTTP_AUTHORIZATION="Bearer t0ken-for-metrics").content.decode()
-    assert 'portal_http_requests_total{route="ops",method="GET",status="5xx"' in body  # no worker: 503
-    assert 'portal_http_request_duration_seconds_bucket{route="ops",le="+Inf"' in body
+    assert 'portal_http_requests_total{method="GET",route="ops",status="5xx"}' in body  # no worker: 503
+    assert 'portal_http_request_duration_seconds_bucket{le="+Inf",route="ops"}' in body
     assert 'portal_jobs{state="running"} 1' in body
     assert 'portal_outbox_messages{state="pending"} 1' in body
     assert "portal_live_workers 0" in body
@@ -148,3 +150,30 @@ def test_djangos_own_request_warnings_carry_the_request_id_too(signed_in):
     records = [json.loads(line) for line in buffer.getvalue().splitlines() if line.strip()]
     not_found = [r for r in records if r.get("name") == "django.request"]
     assert not_found and not_found[0]["request_id"] == "req-notfound-42"
+
+
+def test_metrics_add_up_every_worker_process_including_one_that_exited(tmp_path):
+    """Several gunicorn workers answer /metrics/ in turn: each answer must hold the requests of all of them."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+
+    def in_a_process(code: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", f"from operations import metrics; {code}"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    for _worker in range(2):
+        in_a_process("metrics.observe(method='GET', path='/documents/', status=200, seconds=0.03)")
+    in_a_process("import os; metrics.mark_process_dead(os.getpid())")
+    text = in_a_process("print(metrics.request_metrics())")
+    assert 'portal_http_requests_total{method="GET",route="page",status="2xx"} 2.0' in text
+    assert 'portal_http_request_duration_seconds_count{route="page"} 2.0' in text
