@@ -41,3 +41,56 @@ def test_two_processes_with_redis_url_share_one_cache():
 
     run("cache.set('portal-shared-cache-test', 'written by the first server', 60)")
     assert run("print(cache.get('portal-shared-cache-test'))") == "written by the first server"
+
+
+@pytest.mark.skipif(not redis_is_listening(), reason="no Redis on 127.0.0.1:6379")
+def test_with_a_shared_cache_sessions_are_read_from_it_and_an_ended_session_is_gone_for_every_server(tmp_path):
+    """Server A ends a session (sign-out, "sign out other sessions", disabling): server B must refuse it at once."""
+    env = {
+        **os.environ,
+        "REDIS_URL": "redis://127.0.0.1:6379/5",
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "PORTAL_VAR_DIR": str(tmp_path),
+    }
+
+    def server(code: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"],
+            cwd=Path(settings.BASE_DIR),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    server("from django.core.management import call_command; call_command('migrate', 'sessions', verbosity=0)")
+    assert server("from django.conf import settings; print(settings.SESSION_ENGINE)").endswith("cached_db")
+    key = server(
+        "from django.contrib.sessions.backends.cached_db import SessionStore; s = SessionStore(); "
+        "s['signed_in'] = True; s.create(); print(s.session_key)"
+    )
+    read = f"from django.contrib.sessions.backends.cached_db import SessionStore; print(SessionStore('{key}').load())"
+    assert server(read) == "{'signed_in': True}"
+    server(f"from django.contrib.sessions.backends.cached_db import SessionStore; SessionStore().delete('{key}')")
+    assert server(read) == "{}"
+
+
+def test_without_a_shared_cache_sessions_stay_in_the_database_only():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.base"}
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)",
+        ],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "django.contrib.sessions.backends.db", result.stderr

@@ -333,7 +333,11 @@ if env_str("REDIS_URL", ""):
     }
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-password-1")
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are read on every request. With a shared cache (REDIS_URL) they are read from it and written through
+# to the database; with per-process caches (locmem) a session ended in one process would live on in another's.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if env_str("REDIS_URL", "") else "django.contrib.sessions.backends.db"
+)
 ADMIN_ENABLED = env_bool("ADMIN_ENABLED", True)
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
