@@ -40,7 +40,7 @@ def test_upload_with_a_bad_row_then_fix_and_submit(page, stats):
         files=[{"name": "march.csv", "mimeType": "text/csv", "buffer": csv_bytes(month_rows("2025-03"))}],
     )
     page.get_by_role("button", name="Upload and check").click()
-    assert page.get_by_text("4 rows stored for 1 month(s).").is_visible()
+    assert page.get_by_text("4 rows stored for 1 period(s).").is_visible()
     page.get_by_role("link", name="March 2025").click()
     page.get_by_role("button", name="Submit to the secretariat").click()
     assert page.get_by_text("Submitted, awaiting validation").first.is_visible()
