@@ -15,6 +15,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 COUNT_CAP = 1000
+MAX_PAGE = 1_000_000
 
 
 def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> int:
@@ -60,6 +61,8 @@ class CappedPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGE:  # an absurd page number must not reach the database as an offset
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def get_page(self, number) -> Page:

@@ -62,6 +62,8 @@ def test_paginator_is_exact_under_the_cap_and_walks_every_page_over_it(personas,
         number = page.next_page_number()
     assert seen == [d.pk for d in everything] and number == 4
     assert capped.get_page(99).number == capped.num_pages  # past the end: a page that exists
+    assert capped.get_page("9" * 30).number == capped.num_pages  # absurd numbers never reach the database
+    assert capped.get_page("x").number == 1
 
 
 def test_library_page_says_more_than_the_cap_and_offers_next(
