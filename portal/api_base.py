@@ -1,10 +1,22 @@
-"""Shared pieces of the REST API: strict input (unknown fields are an error)."""
+"""Shared pieces of the REST API: strict input (unknown fields are an error, NUL characters too)."""
 
-from rest_framework import serializers
+from rest_framework import exceptions, parsers, serializers
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 class StrictSerializerMixin:
-    """Reject fields the serializer does not declare as writable (no mass assignment, no silent drops)."""
+    """Reject fields the serializer does not declare as writable (no mass assignment, no silent drops), and
+    NUL characters in any value: related-field lookups (slugs, uuids) would pass them to the database, where
+    PostgreSQL refuses them with an error instead of a 400."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -12,6 +24,10 @@ class StrictSerializerMixin:
             unknown = sorted(set(data) - writable)
             if unknown:
                 raise serializers.ValidationError({name: ["This field is not accepted here."] for name in unknown})
+            values = data.lists() if hasattr(data, "lists") else data.items()
+            with_nul = sorted(name for name, value in values if _holds_nul(value))
+            if with_nul:
+                raise serializers.ValidationError({name: ["NUL characters are not allowed."] for name in with_nul})
         return super().to_internal_value(data)
 
 
@@ -21,3 +37,14 @@ class StrictSerializer(StrictSerializerMixin, serializers.Serializer):
 
 class StrictModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     pass
+
+
+class JSONParser(parsers.JSONParser):
+    """JSON bodies whose strings hold a NUL character are a 400 before any view reads them (PostgreSQL refuses
+    NUL in text; views that look a value up would otherwise answer 500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if _holds_nul(data):
+            raise exceptions.ParseError("JSON strings must not hold NUL characters.")
+        return data

@@ -27,3 +27,33 @@ def test_ordinary_query_parameters_pass(personas):
     enrol_totp(personas.alan_analyst)
     client.force_login(personas.alan_analyst)  # conftest: as after password and second factor
     assert client.get("/api/v1/agencies/", {"participant": "AUS"}).status_code == 200
+
+
+def test_a_nul_in_a_multipart_api_field_answers_400_naming_it(personas):
+    from documents.tests.helpers import pdf_upload
+
+    client = Client()
+    enrol_totp(personas.alan_analyst)
+    client.force_login(personas.alan_analyst)
+    response = client.post(
+        "/api/v1/documents/",
+        {"title": "Paper", "file": pdf_upload(), "distribution": "members", "tlp": "green", "workspace": "rilon\x00"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["workspace"] == ["NUL characters are not allowed."]
+
+
+def test_a_json_body_with_a_nul_anywhere_answers_400(personas):
+    from documents.tests.helpers import make_document
+
+    document = make_document(personas.alan_analyst, with_file=False)
+    client = Client()
+    enrol_totp(personas.alan_analyst)
+    client.force_login(personas.alan_analyst)
+    response = client.patch(
+        f"/api/v1/documents/{document.uuid}/",
+        {"distribution": "recipients", "recipients": ["group:1\x00"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "JSON strings must not hold NUL characters."
