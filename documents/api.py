@@ -7,14 +7,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from documents import queries, services, uploads
 from documents.forms import LANGUAGES
 from documents.models import Document
 from participants.models import Group
-from portal.api_base import JSONParser, StrictSerializer
+from portal.api_base import FormParser, JSONParser, MultiPartParser, StrictSerializer
 from sharing.models import TLP, Distribution, Handling, ReleaseRequest
 from sharing.rules import (
     can_approve_for_participant,

@@ -48,3 +48,21 @@ class JSONParser(parsers.JSONParser):
         if _holds_nul(data):
             raise exceptions.ParseError("JSON strings must not hold NUL characters.")
         return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """Multipart form fields (not file contents) holding a NUL character are a 400, as in JSON bodies."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        if _holds_nul(dict(parsed.data.lists())):
+            raise exceptions.ParseError("Form fields must not hold NUL characters.")
+        return parsed
+
+
+class FormParser(parsers.FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if _holds_nul(dict(data.lists())):
+            raise exceptions.ParseError("Form fields must not hold NUL characters.")
+        return data

@@ -8,11 +8,10 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from portal.api_base import JSONParser, StrictSerializer
+from portal.api_base import JSONParser, MultiPartParser, StrictSerializer
 from regionaldata import exports, periods, queries, services
 from regionaldata.models import DIMENSIONS, DataSet, Indicator, Submission
 from regionaldata.validation import parse_json, parse_sdmx_csv
