@@ -60,9 +60,10 @@ def _require_change(request, document):
 @login_required
 def document_list(request):
     form = FilterForm(request.GET or None, user=request.user)
-    documents = queries.documents_for(request.user, **form.filters())
+    filters = form.filters()
+    documents = queries.documents_for(request.user, **filters)
     # A title search counts fewer matches: each one counted means reading the visible documents around it.
-    cap = SEARCH_COUNT_CAP if form.filters().get("q") else COUNT_CAP
+    cap = SEARCH_COUNT_CAP if filters.get("q") else COUNT_CAP
     page = CappedPaginator(documents, 50, count_cap=cap).get_page(request.GET.get("page"))
     restricted = sum(1 for d in page.object_list if d.tlp in TLP_AMBER_OR_ABOVE)
     if restricted:
