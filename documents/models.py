@@ -36,7 +36,13 @@ class Document(Shareable):
         indexes = [
             *Shareable.Meta.indexes,
             models.Index(fields=["-created_at", "id"], name="document_newest_first"),
-            models.Index(fields=["-published_at", "id"], name="document_newest_published"),
+            # Only published rows: PostgreSQL sorts NULLs first in a descending index, so a full index would
+            # make "newest published" read past every draft (10% of the library) before the first match.
+            models.Index(
+                fields=["-published_at", "id"],
+                name="document_newest_published",
+                condition=models.Q(published_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -88,7 +88,12 @@ def register() -> None:
         from documents.queries import documents_for
 
         # Title, link and marking only: none of the related rows the library list prefetches.
-        recent = documents_for(user, status="published").prefetch_related(None).order_by("-published_at")[:5]
+        recent = (
+            documents_for(user, status="published")
+            .filter(published_at__isnull=False)  # lets the database read the partial index newest first
+            .prefetch_related(None)
+            .order_by("-published_at", "-id")[:5]
+        )
         return HomeSection(
             title=_("New documents"),
             items=[
