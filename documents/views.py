@@ -28,6 +28,7 @@ from sharing.models import TLP_AMBER_OR_ABOVE
 from sharing.rules import (
     can_approve_for_participant,
     can_change,
+    can_change_fetched_visible,
     can_see_content,
     originator_label,
     recipient_keys_of,
@@ -125,6 +126,7 @@ def document_detail(request, uuid):
     shows_content = can_see_content(request.user, document)
     if shows_content:
         services.record_view(actor=request.user, document=document)
+    may_change = can_change_fetched_visible(request.user, document)  # fetched through visible_to above
     return render(
         request,
         "documents/detail.html",
@@ -134,11 +136,11 @@ def document_detail(request, uuid):
             "shows_title": shows_content or tombstone_shows_title(document),
             "originator": originator_label(document, request.user),
             "recipients": queries.recipient_lines(document) if shows_content else [],
-            "may_change": can_change(request.user, document),
+            "may_change": may_change,
             "may_approve": document.pending_approval
             and document.author_id != request.user.pk
             and can_approve_for_participant(request.user, document.originator_participant_id),
-            "may_request_release": not can_change(request.user, document) and document.status == "published",
+            "may_request_release": not may_change and document.status == "published",
         },
     )
 
