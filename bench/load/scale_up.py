@@ -5,6 +5,11 @@ Run after `manage.py seed_demo`, against the benchmark database only:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/operationsbench \
         .venv/bin/python bench/load/scale_up.py --users 3000 --documents 100000 --tokens 300 --out var/bench
 
+Before every further run, `--reset-writes` deletes what the previous run's API writes created (the
+"Load note" drafts), so each run starts from the same library: otherwise hundreds of drafts, invisible to
+nearly everyone, sit at the top of the newest-first lists, and each run measures a slower library than the
+last.
+
 Load users are `load0001`... with the demo password and one shared TOTP secret (written to
 <out>/load-users.json with the API tokens), so the load driver can sign in like a person.
 """
@@ -161,6 +166,28 @@ def issue_tokens(users: list[User], count: int) -> list[dict]:
     return tokens
 
 
+LOAD_NOTE_PREFIX = "Load note "  # the title drive.py gives its uploads
+
+
+def reset_writes() -> None:
+    """Delete the documents the load driver uploaded (with their recipients and files), then ANALYZE."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+
+    uploads = Document.objects.filter(title__startswith=LOAD_NOTE_PREFIX)
+    files = [document.file for document in uploads.only("id", "file") if document.file]
+    with transaction.atomic():
+        ids = list(uploads.values_list("id", flat=True))
+        Recipient.objects.filter(content_type=ContentType.objects.get_for_model(Document), object_id__in=ids).delete()
+        deleted = uploads.delete()[1].get(Document._meta.label, 0)
+    for stored in files:
+        stored.storage.delete(stored.name)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE documents_document")
+    print(f"deleted {deleted} uploaded documents and {len(files)} files", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=3000)
@@ -168,7 +195,13 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=300)
     parser.add_argument("--out", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--seed", type=int, default=2011)
+    parser.add_argument(
+        "--reset-writes", action="store_true", help="only delete the documents earlier load runs uploaded, then exit"
+    )
     args = parser.parse_args()
+    if args.reset_writes:
+        reset_writes()
+        return
     rng = random.Random(args.seed)
     started = time.monotonic()
     users = bulk_users(args.users, rng)
