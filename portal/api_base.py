@@ -3,13 +3,14 @@
 from rest_framework import exceptions, parsers, serializers
 
 
-def _holds_nul(value) -> bool:
+def holds_nul(value) -> bool:
+    """True when a string, or any key or item of a dict, list or tuple, holds a NUL character."""
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
     if isinstance(value, (list, tuple)):
-        return any(_holds_nul(item) for item in value)
+        return any(holds_nul(item) for item in value)
     return False
 
 
@@ -25,7 +26,7 @@ class StrictSerializerMixin:
             if unknown:
                 raise serializers.ValidationError({name: ["This field is not accepted here."] for name in unknown})
             values = data.lists() if hasattr(data, "lists") else data.items()
-            with_nul = sorted(name for name, value in values if _holds_nul(value))
+            with_nul = sorted(name for name, value in values if holds_nul(value))
             if with_nul:
                 raise serializers.ValidationError({name: ["NUL characters are not allowed."] for name in with_nul})
         return super().to_internal_value(data)
@@ -45,9 +46,14 @@ class JSONParser(parsers.JSONParser):
 
     def parse(self, stream, media_type=None, parser_context=None):
         data = super().parse(stream, media_type, parser_context)
-        if _holds_nul(data):
+        if holds_nul(data):
             raise exceptions.ParseError("JSON strings must not hold NUL characters.")
         return data
+
+
+def _refuse_nul_fields(fields) -> None:
+    if holds_nul(dict(fields.lists())):
+        raise exceptions.ParseError("Form fields must not hold NUL characters.")
 
 
 class MultiPartParser(parsers.MultiPartParser):
@@ -55,14 +61,12 @@ class MultiPartParser(parsers.MultiPartParser):
 
     def parse(self, stream, media_type=None, parser_context=None):
         parsed = super().parse(stream, media_type, parser_context)
-        if _holds_nul(dict(parsed.data.lists())):
-            raise exceptions.ParseError("Form fields must not hold NUL characters.")
+        _refuse_nul_fields(parsed.data)
         return parsed
 
 
 class FormParser(parsers.FormParser):
     def parse(self, stream, media_type=None, parser_context=None):
         data = super().parse(stream, media_type, parser_context)
-        if _holds_nul(dict(data.lists())):
-            raise exceptions.ParseError("Form fields must not hold NUL characters.")
+        _refuse_nul_fields(data)
         return data

@@ -9,10 +9,12 @@ parameters views read directly.
 
 from django.http import HttpResponseBadRequest
 
+from portal.api_base import holds_nul
 
-def _holds_nul(query_dict) -> str | None:
+
+def _parameter_with_nul(query_dict) -> str | None:
     for key, values in query_dict.lists():
-        if "\x00" in key or any("\x00" in value for value in values):
+        if holds_nul([key, *values]):
             return key.replace("\x00", "")
     return None
 
@@ -22,7 +24,7 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        field = _holds_nul(request.GET)
+        field = _parameter_with_nul(request.GET)
         if field is not None:
             return HttpResponseBadRequest(
                 f"The field {field!r} holds a NUL character, which no field accepts.", content_type="text/plain"
