@@ -174,12 +174,12 @@ def reset_writes() -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
 
-    uploads = Document.objects.filter(title__startswith=LOAD_NOTE_PREFIX)
-    files = [document.file for document in uploads.only("id", "file") if document.file]
+    uploads = list(Document.objects.filter(title__startswith=LOAD_NOTE_PREFIX).only("id", "file"))
+    ids = [document.pk for document in uploads]
+    files = [document.file for document in uploads if document.file]
     with transaction.atomic():
-        ids = list(uploads.values_list("id", flat=True))
         Recipient.objects.filter(content_type=ContentType.objects.get_for_model(Document), object_id__in=ids).delete()
-        deleted = uploads.delete()[1].get(Document._meta.label, 0)
+        deleted = Document.objects.filter(pk__in=ids).delete()[1].get(Document._meta.label, 0)
     for stored in files:
         stored.storage.delete(stored.name)
     if connection.vendor == "postgresql":

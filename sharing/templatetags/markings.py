@@ -18,12 +18,12 @@ register = template.Library()
 def marking(obj) -> SafeString:
     badges: list[tuple[str, object]] = [
         (f"marking tlp-{obj.tlp}", obj.get_tlp_display()),
-        ("marking", getattr(obj, "handling", "")),
+        ("marking", obj.handling),
         ("marking", obj.get_distribution_display()),
     ]
     if obj.status != Status.PUBLISHED:
         badges.append(("marking status", obj.get_status_display()))
-    if getattr(obj, "pending_approval", False):
+    if obj.pending_approval:
         badges.append(("marking status", _("Awaiting approval")))
     if obj.is_expired:
         badges.append(("marking status", _("Archived (expired)")))
