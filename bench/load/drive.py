@@ -1,4 +1,4 @@
-"""Open-loop load driver (asyncio + aiohttp, on uvloop where installed): mixed traffic at fixed arrival rates, step by step.
+"""Open-loop load driver (asyncio + aiohttp, uvloop where installed): mixed traffic at fixed rates, step by step.
 
     .venv/bin/python bench/load/drive.py --base http://127.0.0.1:8000 --users var/bench/load-users.json \
         --rates 20,30,40,50 --duration 60 --out var/bench/run1
