@@ -1,12 +1,15 @@
 """Pages of the document library. Thin: parse, call one query or service, render."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +27,7 @@ from documents.forms import (
 )
 from documents.uploads import serve_file
 from portal.pagination import COUNT_CAP, CappedPaginator
-from sharing.models import TLP_AMBER_OR_ABOVE
+from sharing.models import TLP_AMBER_OR_ABOVE, Status
 from sharing.rules import (
     can_approve_for_participant,
     can_change,
@@ -34,6 +37,7 @@ from sharing.rules import (
     recipient_keys_of,
     tombstone_shows_title,
 )
+from sharing.templatetags.markings import marking
 
 SEARCH_COUNT_CAP = 200
 
@@ -50,6 +54,38 @@ def _end_of_day(day: datetime.date | None):
     if day is None:
         return None
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One line of the library, decided here once: lists show 50, and each template lookup costs per row."""
+
+    uuid: str
+    url: str
+    title: str
+    marking: SafeString
+    originator: str
+    created_iso: str
+    created_day: str
+
+
+def _rows(documents, user) -> list[DocumentRow]:
+    rows = []
+    for document in documents:
+        created = timezone.localtime(document.created_at)
+        withdrawn_hides_title = document.status == Status.WITHDRAWN and not tombstone_shows_title(document)
+        rows.append(
+            DocumentRow(
+                uuid=str(document.uuid),
+                url=reverse("documents:detail", kwargs={"uuid": document.uuid}),
+                title=_("Withdrawn document") if withdrawn_hides_title else document.title,
+                marking=marking(document),
+                originator=originator_label(document, user),
+                created_iso=created.isoformat(),
+                created_day=dateformat.format(created, "j F Y"),
+            )
+        )
+    return rows
 
 
 def _require_change(request, document):
@@ -69,7 +105,7 @@ def document_list(request):
     restricted = sum(1 for d in page.object_list if d.tlp in TLP_AMBER_OR_ABOVE)
     if restricted:
         audit.record("documents.document.listed", actor=request.user, extra={"count": restricted})
-    rows = [{"doc": d, "originator": originator_label(d, request.user)} for d in page.object_list]
+    rows = _rows(page.object_list, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -399,5 +399,14 @@ def notifications_for(user) -> QuerySet:
     )
 
 
+def may_have_unread_notifications(user) -> bool:
+    """Whether the user has unread notification rows at all, visible or not (one indexed lookup).
+
+    Only a shortcut before the visibility-checked query, which is the one whose rows and count are shown:
+    most people have nothing unread, and the checked query costs two visibility subqueries.
+    """
+    return Notification.objects.filter(user=user, read_at__isnull=True).exists()
+
+
 def unread_count(user) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()

@@ -119,11 +119,13 @@ def register() -> None:
     def notifications_section(user):
         if not getattr(user, "is_authenticated", False):
             return None
-        from exchange.queries import notifications_for
+        from exchange.queries import may_have_unread_notifications, notifications_for
 
-        unread = notifications_for(user).filter(read_at__isnull=True)
-        rows = list(unread[:5])
-        count = len(rows) if len(rows) < 5 else unread.count()  # most people have fewer than five unread
+        rows, count = [], 0
+        if may_have_unread_notifications(user):
+            unread = notifications_for(user).filter(read_at__isnull=True)
+            rows = list(unread[:5])
+            count = len(rows) if len(rows) < 5 else unread.count()  # most people have fewer than five unread
         from exchange.views_helpers import notification_text
 
         return HomeSection(

@@ -142,3 +142,19 @@ def test_a_notification_disappears_when_the_item_is_narrowed_away(personas, djan
         item=item, actor=personas.alan_analyst, distribution="originator", tlp="amber", recipient_keys=[]
     )
     assert unread_count(personas.bea_analyst) == 0
+
+
+def test_the_home_page_counts_only_notifications_whose_item_is_still_visible(
+    personas, django_capture_on_commit_callbacks, signed_in
+):
+    client = signed_in(personas.bea_analyst)
+    assert "Notifications (0 unread)" in client.get("/").content.decode()
+    subscribe(personas.bea_analyst, group=personas.rilon)
+    item = share(personas.alan_analyst, personas.rilon, django_capture_on_commit_callbacks, title="Narrowed later")
+    assert "Notifications (1 unread)" in client.get("/").content.decode()
+    services.share_item(
+        item=item, actor=personas.alan_analyst, distribution="originator", tlp="amber", recipient_keys=[]
+    )
+    assert Notification.objects.filter(user=personas.bea_analyst, read_at__isnull=True).exists()
+    page = client.get("/").content.decode()
+    assert "Notifications (0 unread)" in page and "Narrowed later" not in page
