@@ -46,6 +46,13 @@ def on_starting(server):
             os.remove(os.path.join(directory, name))
 
 
+def when_ready(server):
+    """In the master, after the preloaded app and before the first fork: URLconfs and templates in memory."""
+    from operations.warmup import warm_up
+
+    warm_up()
+
+
 def child_exit(server, worker):
     from operations.metrics import mark_process_dead
 
