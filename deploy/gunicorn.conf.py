@@ -18,8 +18,13 @@ threads = int(os.environ.get("GUNICORN_THREADS", 2))
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
-max_requests = 5000  # recycle workers now and then (memory growth in third-party code)
-max_requests_jitter = 500
+# No recycling by default. gthread workers recycled by max_requests under load leave their idle keep-alive
+# connections unanswered until they exit (gunicorn issues #3038, #2297): on the load benchmark every recycle
+# cost a burst of 30-second client time-outs. Worker memory stays flat without it (about 170 MB each, 270 MB
+# while hashing a password, over 29,000 requests). Set GUNICORN_MAX_REQUESTS if a leak is ever found, with
+# nginx in front (no upstream keep-alive).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
+max_requests_jitter = max_requests // 10
 # Load the application once in the master: a recycled worker is a fork (milliseconds), not a fresh Python start
 # (about 1.5 s of CPU taken from requests). Database connections are opened lazily, after the fork.
 preload_app = True
