@@ -399,14 +399,18 @@ def notifications_for(user) -> QuerySet:
     )
 
 
-def may_have_unread_notifications(user) -> bool:
-    """Whether the user has unread notification rows at all, visible or not (one indexed lookup).
+def unread_notifications(user, limit: int = 5) -> tuple[list[Notification], int]:
+    """The newest `limit` unread notifications the user still sees, and how many there are.
 
-    Only a shortcut before the visibility-checked query, which is the one whose rows and count are shown:
-    most people have nothing unread, and the checked query costs two visibility subqueries.
+    Most people have nothing unread: one indexed lookup says so before the visibility-checked query, which
+    costs two visibility subqueries. What is shown and counted is always that checked query's answer.
     """
-    return Notification.objects.filter(user=user, read_at__isnull=True).exists()
+    if not Notification.objects.filter(user=user, read_at__isnull=True).exists():
+        return [], 0
+    unread = notifications_for(user).filter(read_at__isnull=True)
+    rows = list(unread[:limit])
+    return rows, len(rows) if len(rows) < limit else unread.count()
 
 
 def unread_count(user) -> int:
-    return notifications_for(user).filter(read_at__isnull=True).count()
+    return unread_notifications(user)[1]

@@ -119,14 +119,10 @@ def register() -> None:
     def notifications_section(user):
         if not getattr(user, "is_authenticated", False):
             return None
-        from exchange.queries import may_have_unread_notifications, notifications_for
-
-        rows, count = [], 0
-        if may_have_unread_notifications(user):
-            unread = notifications_for(user).filter(read_at__isnull=True)
-            rows = list(unread[:5])
-            count = len(rows) if len(rows) < 5 else unread.count()  # most people have fewer than five unread
+        from exchange.queries import unread_notifications
         from exchange.views_helpers import notification_text
+
+        rows, count = unread_notifications(user)
 
         return HomeSection(
             title=_("Notifications (%(n)s unread)") % {"n": count},

@@ -19,12 +19,10 @@ logger = logging.getLogger(__name__)
 
 def template_names() -> list[str]:
     """Every template the Django engine can find: the project's directories and every app's `templates`."""
-    names: set[str] = set()
-    for engine in engines.all():
-        directories = [*engine.engine.dirs, *get_app_template_dirs("templates")]
-        for directory in map(Path, directories):
-            names.update(str(path.relative_to(directory)) for path in directory.rglob("*.html"))
-    return sorted(names)
+    directories = [*engines["django"].engine.dirs, *get_app_template_dirs("templates")]
+    return sorted(
+        {str(path.relative_to(directory)) for directory in map(Path, directories) for path in directory.rglob("*.html")}
+    )
 
 
 def warm_up() -> dict[str, int]:
